@@ -1,0 +1,6 @@
+//! Subcommands that are more than the pipeline: scaffolding a site or an article.
+//! `build` and `check` are [`crate::build_site`] and [`crate::check_site`].
+
+pub mod init;
+pub mod new;
+mod today;

@@ -1,0 +1,203 @@
+//! Stage 1, load: walks `content/` in sorted order and reads each article, and reads the
+//! site's own template overrides. The only stage besides `write` that touches the disk.
+//!
+//! Takes the site root and its config; returns [`Loaded`] plus diagnostics for files that
+//! cannot be articles (wrong place, not UTF-8, bad name, unreadable).
+
+use crate::config::{SiteConfig, is_simple_name};
+use crate::diag::{Diagnostic, LineIndex};
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use walkdir::WalkDir;
+
+/// The directory under the root that holds articles.
+pub const CONTENT_DIR: &str = "content";
+/// The directory under the root that holds template and asset overrides.
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// One article file as read from disk.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path relative to the site root, e.g. `content/symptoms/x.md`.
+    pub path: PathBuf,
+    /// Index of the article's kind in `SiteConfig::kinds`.
+    pub kind: usize,
+    /// The file name without `.md`.
+    pub slug: String,
+    /// The file's text, byte-order mark removed.
+    pub text: String,
+}
+
+/// Everything `load` read.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Articles in sorted path order.
+    pub sources: Vec<Source>,
+    /// The site's own `templates/` files by name (`page.html`, `assets/style.css`).
+    pub overrides: BTreeMap<String, Vec<u8>>,
+}
+
+/// Reads every article under `root/content` and every file under `root/templates`.
+pub fn load_site(root: &Path, config: &SiteConfig) -> (Loaded, Vec<Diagnostic>) {
+    let mut loaded = Loaded::default();
+    let mut diags = Vec::new();
+    let content = root.join(CONTENT_DIR);
+    let root_canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if content.is_dir() {
+        for (path, bytes) in walk_files(&content, root, &root_canon, &mut diags) {
+            let rel = rel_path(root, &path);
+            if path.extension().is_none_or(|e| e != "md") {
+                diags.push(
+                    Diagnostic::warning("ignored-file", &rel, (1, 1), "not a Markdown article; it is not published")
+                        .with_help("kbgen reads only .md files under content/"),
+                );
+                continue;
+            }
+            if let Some(source) = to_source(config, rel, bytes, &mut diags) {
+                loaded.sources.push(source);
+            }
+        }
+    } else {
+        diags.push(
+            Diagnostic::warning("no-content", CONTENT_DIR, (1, 1), "there is no content/ directory; the site has no articles")
+                .with_help("create content/<dir>/<slug>.md files, or run `kbgen new KIND SLUG`"),
+        );
+    }
+    let templates = root.join(TEMPLATES_DIR);
+    if templates.is_dir() {
+        for (path, bytes) in walk_files(&templates, root, &root_canon, &mut diags) {
+            let name = path
+                .strip_prefix(&templates)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            loaded.overrides.insert(name, bytes);
+        }
+    }
+    (loaded, diags)
+}
+
+/// Every regular file under `dir`, sorted, skipping hidden names; walk and read failures and
+/// links that leave the site become diagnostics.
+fn walk_files(dir: &Path, root: &Path, root_canon: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    // Hidden files are editor swap files, `.DS_Store` and the like, never articles.
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err.path().map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                let what = if err.loop_ancestor().is_some() { "a symbolic link loop" } else { "unreadable" };
+                diags.push(
+                    Diagnostic::error("read-error", rel_path(root, &path), (1, 1), format!("{what}: {err}"))
+                        .with_help("fix or remove this path"),
+                );
+                continue;
+            }
+        };
+        if entry.path_is_symlink() {
+            let inside = entry.path().canonicalize().is_ok_and(|t| t.starts_with(root_canon));
+            if !inside {
+                diags.push(
+                    Diagnostic::error("symlink-outside", rel_path(root, entry.path()), (1, 1), "symbolic link points outside the site root")
+                        .with_help("copy the file into the site instead of linking to it"),
+                );
+                continue;
+            }
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => files.push((entry.path().to_path_buf(), bytes)),
+            Err(err) => diags.push(
+                Diagnostic::error("read-error", rel_path(root, entry.path()), (1, 1), format!("cannot read the file: {err}"))
+                    .with_help("check the file's permissions"),
+            ),
+        }
+    }
+    files
+}
+
+/// Turns one `.md` file into a [`Source`], or reports why it cannot be an article.
+fn to_source(config: &SiteConfig, rel: PathBuf, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Option<Source> {
+    let mut parts = rel.components().skip(1); // skip "content"
+    let first = parts.next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let kind = match (first, parts.next()) {
+        (Some(dir), Some(_)) => config.kinds.iter().position(|k| k.dir == dir),
+        _ => None,
+    };
+    let Some(kind) = kind else {
+        let dirs: Vec<_> = config.kinds.iter().map(|k| format!("content/{}/", k.dir)).collect();
+        diags.push(
+            Diagnostic::error("outside-kind-dir", &rel, (1, 1), "this article is not in any kind's directory")
+                .with_help(format!("move it into one of {} (see `kinds` in site.yaml)", dirs.join(", "))),
+        );
+        return None;
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&err.as_bytes()[..valid]).into_owned();
+            let pos = LineIndex::new(&prefix).position(&prefix, valid);
+            diags.push(
+                Diagnostic::error("not-utf8", &rel, pos, "the file is not valid UTF-8")
+                    .with_help("save the file as UTF-8 (GBK and other encodings are not supported)"),
+            );
+            return None;
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    let slug = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    if !is_simple_name(&slug) || slug.contains("..") {
+        diags.push(
+            Diagnostic::error("invalid-slug", &rel, (1, 1), format!("'{slug}' cannot be a slug"))
+                .with_help("name the file with letters, digits, '-' or '_', e.g. terminal-suspended.md"),
+        );
+        return None;
+    }
+    Some(Source { path: rel, kind, slug, text })
+}
+
+/// `path` relative to `root`, for messages.
+pub(crate) fn rel_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}
+
+/// Joins a relative link onto the directory of `from`, resolving `.` and `..` lexically;
+/// `None` if it climbs above the root.
+pub(crate) fn join_relative(from: &Path, link: &str) -> Option<PathBuf> {
+    let mut out: Vec<String> = from.parent()?.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    for comp in Path::new(link).components() {
+        match comp {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop()?;
+            }
+            Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out.iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links_join_lexically() {
+        let from = Path::new("content/symptoms/a.md");
+        assert_eq!(join_relative(from, "../causes/b.md"), Some(PathBuf::from("content/causes/b.md")));
+        assert_eq!(join_relative(from, "./c.md"), Some(PathBuf::from("content/symptoms/c.md")));
+        assert_eq!(join_relative(from, "../../../x.md"), None);
+    }
+}

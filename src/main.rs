@@ -1,0 +1,87 @@
+//! The `kbgen` binary: parses the command line, calls the library, prints the report and
+//! maps the outcome to an exit code (0 success, 1 content errors, 2 usage or I/O errors).
+#![allow(clippy::print_stdout, clippy::print_stderr, reason = "main.rs is one of the two places that print")]
+
+use clap::Parser as _;
+use kbgen::cli::{Cli, Command};
+use kbgen::diag::{Diagnostic, render_human, summary_line};
+use kbgen::options::BuildOptions;
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let start = Instant::now();
+    match &cli.command {
+        Command::Build(args) => {
+            let options = BuildOptions::from_build(args)?;
+            let (pipeline, written) = kbgen::build_site(&options)?;
+            report(cli, &pipeline.diagnostics);
+            if pipeline.has_errors() {
+                eprint!("{}", summary_line(&pipeline.diagnostics, false).to_owned() + "\n");
+                return Ok(ExitCode::from(1));
+            }
+            if !cli.quiet {
+                let articles = pipeline.site.as_ref().map_or(0, |s| s.articles.len());
+                println!(
+                    "built {articles} articles into {} ({written} files) in {:.2?}",
+                    options.output.display(),
+                    start.elapsed()
+                );
+            }
+        }
+        Command::Check(args) => {
+            let pipeline = kbgen::check_site(&BuildOptions::from_check(args))?;
+            report(cli, &pipeline.diagnostics);
+            if pipeline.has_errors() {
+                eprintln!("{}", summary_line(&pipeline.diagnostics, false));
+                return Ok(ExitCode::from(1));
+            }
+            if !cli.quiet {
+                let articles = pipeline.site.as_ref().map_or(0, |s| s.articles.len());
+                println!("checked {articles} articles: no errors ({:.2?})", start.elapsed());
+            }
+        }
+        Command::New(args) => {
+            let path = kbgen::cmd::new::new_article(args)?;
+            if !cli.quiet {
+                println!("created {}", path.display());
+            }
+        }
+        Command::Init(args) => {
+            let files = kbgen::cmd::init::init_site(args)?;
+            if !cli.quiet {
+                println!(
+                    "created a site in {} ({} files); build it with `kbgen build --root {}`",
+                    args.dir.display(),
+                    files.len(),
+                    args.dir.display()
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints errors always, warnings in full under --verbose and as a count otherwise.
+fn report(cli: &Cli, diags: &[Diagnostic]) {
+    let (errors, warnings): (Vec<_>, Vec<_>) = diags.iter().cloned().partition(Diagnostic::is_error);
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, "{}", render_human(&errors));
+    if cli.verbose {
+        let _ = write!(stderr, "{}", render_human(&warnings));
+    } else if !warnings.is_empty() && !cli.quiet {
+        let _ = writeln!(stderr, "{} warning(s); run with --verbose to see them", warnings.len());
+    }
+}

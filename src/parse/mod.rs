@@ -1,0 +1,165 @@
+//! Stage 2, parse: front matter and Markdown of every source, in parallel.
+//!
+//! Takes the loaded sources; returns one [`Article`] per good source and diagnostics for the
+//! rest. Links are extracted here with their positions so `resolve` can check them all.
+
+mod front_matter;
+mod markdown;
+
+pub use markdown::{Heading, heading_id, render_body};
+
+use crate::config::SiteConfig;
+use crate::diag::{Diagnostic, LineIndex};
+use crate::load::{Source, join_relative};
+use crate::urls;
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// One parsed article.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Index of its kind in `SiteConfig::kinds`.
+    pub kind: usize,
+    /// The file name without `.md`.
+    pub slug: String,
+    /// The source path relative to the site root.
+    pub path: PathBuf,
+    /// Required title.
+    pub title: String,
+    /// Optional one- or two-sentence summary.
+    pub summary: Option<String>,
+    /// Other phrasings a visitor might type.
+    pub aliases: Vec<String>,
+    /// Tags, as written.
+    pub tags: Vec<String>,
+    /// Sort key within lists; lower first.
+    pub weight: i64,
+    /// Last update, `YYYY-MM-DD[THH:MM...]`.
+    pub updated: Option<String>,
+    /// Drafts are left out unless `--drafts`.
+    pub draft: bool,
+    /// Relation field → target slugs with their positions, in the kind's declared order.
+    pub relations: Vec<(String, Vec<(String, (usize, usize))>)>,
+    /// Kind-specific front-matter fields.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The body as HTML, links already rewritten.
+    pub html: String,
+    /// The body's headings.
+    pub headings: Vec<Heading>,
+    /// Internal links in the body.
+    pub links: Vec<BodyLink>,
+    /// The body as plain text.
+    pub text: String,
+}
+
+/// A link from an article's body into the site.
+#[derive(Debug, Clone)]
+pub struct BodyLink {
+    /// As written.
+    pub dest: String,
+    /// What it points to.
+    pub target: LinkTarget,
+    /// The `#fragment`, if any.
+    pub anchor: Option<String>,
+    /// (line, col) in the source file.
+    pub pos: (usize, usize),
+}
+
+/// Where a body link points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// A `#fragment` of the same page.
+    SamePage,
+    /// A source file (`content/...md`); empty if the link climbs above the site root.
+    Article(PathBuf),
+    /// Some other relative file, passed through unchecked.
+    Other,
+}
+
+/// Parses all sources in parallel; output order is input order.
+pub fn parse_all(sources: &[Source], config: &SiteConfig, portable: bool) -> (Vec<Article>, Vec<Diagnostic>) {
+    let results: Vec<Result<Article, Vec<Diagnostic>>> =
+        sources.par_iter().map(|s| parse_article(s, config, portable)).collect();
+    let mut articles = Vec::with_capacity(results.len());
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(a) => articles.push(a),
+            Err(d) => diags.extend(d),
+        }
+    }
+    (articles, diags)
+}
+
+/// Parses one source.
+///
+/// # Errors
+/// Every front-matter problem of the file.
+pub fn parse_article(source: &Source, config: &SiteConfig, portable: bool) -> Result<Article, Vec<Diagnostic>> {
+    let path = &source.path;
+    let text = &source.text;
+    let kind = &config.kinds[source.kind];
+    let split = front_matter::split(path, text).map_err(|d| vec![d])?;
+    let index = LineIndex::new(text);
+    let fields = front_matter::read_fields(path, text, &index, &split, kind)?;
+    let rewrite = |dest: &str| -> Option<String> {
+        let (file, anchor) = dest.split_once('#').map_or((dest, None), |(f, a)| (f, Some(a)));
+        let target = md_target(path, file)?;
+        let dir = target.components().nth(1)?.as_os_str().to_string_lossy().into_owned();
+        let stem = target.file_stem()?.to_string_lossy().into_owned();
+        let mut href = urls::page_href(2, &urls::article_dir(&dir, &stem), portable);
+        if let Some(a) = anchor {
+            href.push('#');
+            href.push_str(a);
+        }
+        Some(href)
+    };
+    let body = render_body(split.body, &rewrite);
+    let links = body
+        .links
+        .into_iter()
+        .map(|l| {
+            let (file, anchor) = l.dest.split_once('#').map_or((l.dest.as_str(), None), |(f, a)| (f, Some(a.to_owned())));
+            let target = if file.is_empty() {
+                LinkTarget::SamePage
+            } else if is_md(file) {
+                LinkTarget::Article(md_target(path, file).unwrap_or_default())
+            } else {
+                LinkTarget::Other
+            };
+            let pos = index.position(text, split.body_offset + l.offset);
+            BodyLink { target, anchor, pos, dest: l.dest }
+        })
+        .collect();
+    Ok(Article {
+        kind: source.kind,
+        slug: source.slug.clone(),
+        path: path.clone(),
+        title: fields.title,
+        summary: fields.summary,
+        aliases: fields.aliases,
+        tags: fields.tags,
+        weight: fields.weight,
+        updated: fields.updated,
+        draft: fields.draft,
+        relations: fields.relations,
+        extra: fields.extra,
+        html: body.html,
+        headings: body.headings,
+        links,
+        text: body.text,
+    })
+}
+
+/// The source path a relative `.md` link points to, if it is one.
+fn md_target(from: &std::path::Path, file: &str) -> Option<PathBuf> {
+    if !is_md(file) {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(file).decode_utf8().ok()?;
+    join_relative(from, &decoded)
+}
+
+fn is_md(file: &str) -> bool {
+    file.split('?').next().is_some_and(|f| f.ends_with(".md"))
+}

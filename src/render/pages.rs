@@ -1,0 +1,287 @@
+//! HTML pages: home, one per article, a list per kind, the tag index and one page per tag,
+//! and 404. Rendered in parallel; results are collected in job order.
+
+use super::context::{Common, Link, PageMeta, SiteView, Views};
+use super::templates::template_diagnostic;
+use super::{Outputs, RenderOptions};
+use crate::assets::Theme;
+use crate::diag::Diagnostic;
+use crate::resolve::{ArticleId, Site};
+use crate::urls;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+
+/// One page to render.
+enum Job<'a> {
+    Home,
+    Kind(usize),
+    Article(ArticleId),
+    Tags,
+    Tag(&'a str),
+    NotFound,
+}
+
+/// Renders every HTML page; failed pages become diagnostics, the rest are returned.
+pub(super) fn render_pages(site: &Site, theme: &Theme, tera: &tera::Tera, options: RenderOptions) -> (Outputs, Vec<Diagnostic>) {
+    let mut jobs = vec![Job::Home, Job::Tags, Job::NotFound];
+    jobs.extend((0..site.config.kinds.len()).map(Job::Kind));
+    jobs.extend((0..site.articles.len()).map(Job::Article));
+    jobs.extend(site.tags.keys().map(|t| Job::Tag(t.as_str())));
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
+        jobs.par_iter().map(|job| render_job(site, theme, tera, options, job)).collect();
+    let mut outputs = Outputs::new();
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok((path, bytes)) => {
+                outputs.insert(path, bytes);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    (outputs, diags)
+}
+
+fn render_job(site: &Site, theme: &Theme, tera: &tera::Tera, options: RenderOptions, job: &Job<'_>) -> Result<(String, Vec<u8>), Diagnostic> {
+    let config = &site.config;
+    let (dir, template) = match job {
+        Job::Home => (String::new(), "index.html".to_owned()),
+        Job::Kind(k) => (urls::kind_dir(&config.kinds[*k].dir), "list.html".to_owned()),
+        Job::Article(id) => {
+            let a = &site.articles[*id];
+            let kind = &config.kinds[a.kind];
+            let own = format!("{}.html", kind.name);
+            let template = if theme.templates.contains_key(&own) { own } else { "article.html".to_owned() };
+            (urls::article_dir(&kind.dir, &a.slug), template)
+        }
+        Job::Tags => ("tags/".to_owned(), "tags.html".to_owned()),
+        Job::Tag(slug) => (urls::tag_dir(slug), "list.html".to_owned()),
+        Job::NotFound => (String::new(), "404.html".to_owned()),
+    };
+    let views = Views { site, portable: options.portable, depth: urls::depth(&dir) };
+    let mut ctx = tera::Context::new();
+    let home_crumb = || Link { title: "首页".into(), url: views.href(""), current: false };
+    let (title, description, breadcrumbs, og_type, current_kind, json_ld) = match job {
+        Job::Home => {
+            let sections: Vec<_> = config
+                .kinds
+                .iter()
+                .enumerate()
+                .map(|(k, kind)| Section {
+                    id: format!("kb-home-{}", kind.name),
+                    title: kind.label.clone(),
+                    url: views.href(&urls::kind_dir(&kind.dir)),
+                    count: site.by_kind[k].len(),
+                    items: site.by_kind[k].iter().map(|&i| views.item(i)).collect(),
+                })
+                .collect();
+            ctx.insert("sections", &sections);
+            let ld = json!({"@context": "https://schema.org", "@type": "WebSite", "name": config.title, "description": config.description, "inLanguage": config.language, "url": config.base_url});
+            (None, config.description.clone(), Vec::new(), "website", None, Some(ld))
+        }
+        Job::Kind(k) => {
+            let kind = &config.kinds[*k];
+            let items: Vec<_> = site.by_kind[*k].iter().map(|&i| views.item(i)).collect();
+            let description = format!("{}：共 {} 篇", kind.label, items.len());
+            ctx.insert("list", &ListView { title: kind.label.clone(), description: description.clone(), items });
+            let crumbs = vec![home_crumb(), Link { title: kind.label.clone(), url: views.href(&dir), current: true }];
+            (Some(kind.label.clone()), description, crumbs, "website", Some(*k), None)
+        }
+        Job::Article(id) => {
+            let a = &site.articles[*id];
+            let view = views.article(*id);
+            let kind = &config.kinds[a.kind];
+            let crumbs = vec![
+                home_crumb(),
+                Link { title: kind.label.clone(), url: views.href(&urls::kind_dir(&kind.dir)), current: false },
+                Link { title: a.title.clone(), url: views.href(&dir), current: true },
+            ];
+            ctx.insert("article", &view);
+            let description = a.summary.clone().unwrap_or_else(|| truncate(&a.text, 120));
+            let ld = json!({
+                "@context": "https://schema.org",
+                "@type": "TechArticle",
+                "headline": a.title,
+                "description": description,
+                "inLanguage": config.language,
+                "dateModified": a.updated,
+                "keywords": a.tags.join(","),
+                "alternativeHeadline": a.aliases.first(),
+                "articleSection": kind.label,
+                "url": config.base_url.as_ref().map(|b| urls::absolute(b, &dir)),
+            });
+            (Some(a.title.clone()), description, crumbs, "article", Some(a.kind), Some(ld))
+        }
+        Job::Tags => {
+            let tags: Vec<_> = site
+                .tags
+                .iter()
+                .map(|(slug, t)| TagView { title: t.name.clone(), url: views.href(&urls::tag_dir(slug)), count: t.articles.len() })
+                .collect();
+            ctx.insert("tags", &tags);
+            let crumbs = vec![home_crumb(), Link { title: "全部标签".into(), url: views.href(&dir), current: true }];
+            (Some("全部标签".into()), format!("按标签浏览 {} 个主题", tags.len()), crumbs, "website", None, None)
+        }
+        Job::Tag(slug) => {
+            let tag = &site.tags[*slug];
+            let items: Vec<_> = tag.articles.iter().map(|&i| views.item(i)).collect();
+            let title = format!("#{}", tag.name);
+            let description = format!("标签“{}”下的 {} 篇文章", tag.name, items.len());
+            ctx.insert("list", &ListView { title: title.clone(), description: description.clone(), items });
+            let crumbs = vec![
+                home_crumb(),
+                Link { title: "全部标签".into(), url: views.href("tags/"), current: false },
+                Link { title: title.clone(), url: views.href(&dir), current: true },
+            ];
+            (Some(title), description, crumbs, "website", None, None)
+        }
+        Job::NotFound => (Some("页面不存在".into()), "没有找到这个页面".into(), Vec::new(), "website", None, None),
+    };
+    let json_ld = json_ld.map(|ld| {
+        let mut graph = vec![ld];
+        if breadcrumbs.len() > 1 {
+            graph.push(breadcrumb_ld(site, &breadcrumbs, &dir));
+        }
+        script_safe_json(&json!({"@context": "https://schema.org", "@graph": graph}))
+    });
+    let canonical = match job {
+        Job::NotFound => None,
+        _ => config.base_url.as_ref().map(|b| urls::absolute(b, &dir)),
+    };
+    // 404.html is served at whatever path was missing, so relative links would point
+    // nowhere: it alone links from the site's absolute base path.
+    let root_override = matches!(job, Job::NotFound).then(|| base_path(config.base_url.as_deref()));
+    let root = root_override.clone().unwrap_or_else(|| urls::root_prefix(views.depth));
+    let index = if options.portable { "index.html" } else { "" };
+    let mut nav = views.nav(current_kind);
+    if let Some(base) = &root_override {
+        for (link, kind) in nav.iter_mut().zip(&config.kinds) {
+            link.url = format!("{base}{}/{index}", kind.dir);
+        }
+    }
+    let common = Common {
+        site: SiteView {
+            title: &config.title,
+            description: &config.description,
+            language: &config.language,
+            og_locale: config.language.replace('-', "_"),
+        },
+        home: root_override.clone().map_or_else(|| views.href(""), |b| format!("{b}{index}")),
+        tags_url: format!("{root}tags/{index}"),
+        root,
+        nav,
+        breadcrumbs,
+        page: PageMeta { title, description, canonical, og_type, json_ld },
+    };
+    let common = tera::Context::from_serialize(&common).map_err(|e| template_diagnostic(theme, &e, None))?;
+    ctx.extend(common);
+    let rendered = tera.render(&template, &ctx).map_err(|e| {
+        let what = match job {
+            Job::Article(id) => site.articles[*id].path.display().to_string(),
+            _ => format!("the page {dir}index.html"),
+        };
+        template_diagnostic(theme, &e, Some(&what))
+    })?;
+    let path = if matches!(job, Job::NotFound) { "404.html".to_owned() } else { format!("{dir}index.html") };
+    Ok((path, rendered.into_bytes()))
+}
+
+#[derive(Serialize)]
+struct Section<'a> {
+    id: String,
+    title: String,
+    url: String,
+    count: usize,
+    items: Vec<super::context::Item<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListView<'a> {
+    title: String,
+    description: String,
+    items: Vec<super::context::Item<'a>>,
+}
+
+#[derive(Serialize)]
+struct TagView {
+    title: String,
+    url: String,
+    count: usize,
+}
+
+fn breadcrumb_ld(site: &Site, crumbs: &[Link], dir: &str) -> serde_json::Value {
+    let base = site.config.base_url.as_deref();
+    // Crumb hrefs are relative to this page; rebuild each absolute URL from the page dir.
+    let depth = urls::depth(dir);
+    let items: Vec<_> = crumbs
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let target = resolve_relative(dir, depth, &c.url);
+            let mut item = json!({"@type": "ListItem", "position": i + 1, "name": c.title});
+            if let Some(b) = base {
+                item["item"] = json!(urls::absolute(b, &target));
+            }
+            item
+        })
+        .collect();
+    json!({"@type": "BreadcrumbList", "itemListElement": items})
+}
+
+/// The site-relative directory a relative href from `dir` points to.
+fn resolve_relative(dir: &str, depth: usize, href: &str) -> String {
+    let href = href.trim_end_matches("index.html");
+    let ups = href.matches("../").count();
+    let rest = href.trim_start_matches("../").trim_start_matches("./");
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    parts.truncate(depth.saturating_sub(ups));
+    let mut out = parts.join("/");
+    if !out.is_empty() {
+        out.push('/');
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The path part of the base URL (`/` or `/kb/`), for pages that cannot link relatively.
+fn base_path(base_url: Option<&str>) -> String {
+    base_url
+        .and_then(|u| u.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+        .unwrap_or_else(|| "/".to_owned())
+}
+
+/// JSON that cannot close its `<script>` element or open a comment.
+pub(crate) fn script_safe_json(value: &serde_json::Value) -> String {
+    value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+/// The first `max` characters of `text`, cut at a character boundary, with an ellipsis.
+pub(crate) fn truncate(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_crumbs_resolve_to_site_paths() {
+        assert_eq!(resolve_relative("symptoms/a/", 2, "../../"), "");
+        assert_eq!(resolve_relative("symptoms/a/", 2, "../../symptoms/"), "symptoms/");
+        assert_eq!(resolve_relative("symptoms/a/", 2, "../../symptoms/a/index.html"), "symptoms/a/");
+        assert_eq!(base_path(Some("https://h.example/kb/")), "/kb/");
+        assert_eq!(base_path(None), "/");
+    }
+
+    #[test]
+    fn json_for_script_elements_is_inert() {
+        let s = script_safe_json(&json!({"a": "</script><b>&"}));
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'), "{s}");
+    }
+}

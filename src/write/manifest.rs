@@ -1,0 +1,57 @@
+//! The manifest: a file in every output directory listing every file kbgen wrote there.
+//! It marks the directory as kbgen's and bounds what kbgen may ever delete in it.
+
+use crate::error::Error;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// The manifest's file name inside the output directory.
+pub const MANIFEST: &str = ".kbgen-manifest";
+const HEADER: &str = "# kbgen output manifest v1: files kbgen wrote here; kbgen deletes only these";
+
+/// Writes the manifest listing `files` into `dir`.
+pub(super) fn write<'a>(dir: &Path, files: impl Iterator<Item = &'a String>) -> Result<(), Error> {
+    let mut text = String::from(HEADER);
+    text.push('\n');
+    for f in files {
+        text.push_str(f);
+        text.push('\n');
+    }
+    let path = dir.join(MANIFEST);
+    std::fs::write(&path, text).map_err(Error::write(&path))
+}
+
+/// The files a directory's manifest lists, or `None` if it has no kbgen manifest.
+pub(crate) fn read(dir: &Path) -> Option<BTreeSet<String>> {
+    let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
+    let mut lines = text.lines();
+    if lines.next() != Some(HEADER) {
+        return None;
+    }
+    // A listed path must stay inside the directory; anything else is not ours to touch.
+    Some(lines.filter(|l| !l.is_empty() && !l.split('/').any(|c| c == ".." || c.is_empty())).map(str::to_owned).collect())
+}
+
+/// Deletes the files `dir`'s manifest lists, then the manifest, then directories left empty.
+/// Files it does not list stay, and so do the directories holding them.
+pub(super) fn remove_listed(dir: &Path) {
+    let Some(files) = read(dir) else { return };
+    let mut parents = BTreeSet::new();
+    for f in &files {
+        // Best effort: a file already gone is what we wanted.
+        let _ = std::fs::remove_file(dir.join(f));
+        let mut p = Path::new(f).parent();
+        while let Some(d) = p.filter(|d| !d.as_os_str().is_empty()) {
+            parents.insert(d.to_path_buf());
+            p = d.parent();
+        }
+    }
+    let _ = std::fs::remove_file(dir.join(MANIFEST));
+    // Deepest first, so children go before their parents; remove_dir refuses non-empty dirs.
+    let mut parents: Vec<_> = parents.into_iter().collect();
+    parents.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    for d in parents {
+        let _ = std::fs::remove_dir(dir.join(d));
+    }
+    let _ = std::fs::remove_dir(dir);
+}
