@@ -100,26 +100,38 @@ impl SiteConfig {
         for (name, kind) in &raw.kinds {
             if !is_simple_name(&kind.dir) {
                 diags.push(
-                    Diagnostic::error("invalid-config", CONFIG_FILE, at(&kind.dir), format!(
-                        "kind '{name}' has dir '{}', which is not a plain directory name",
-                        kind.dir
-                    ))
+                    Diagnostic::error(
+                        "invalid-config",
+                        CONFIG_FILE,
+                        at(&kind.dir),
+                        format!(
+                            "kind '{name}' has dir '{}', which is not a plain directory name",
+                            kind.dir
+                        ),
+                    )
                     .with_help("use letters, digits, '-' or '_', e.g. `dir: symptoms`"),
                 );
             } else if matches!(kind.dir.as_str(), "assets" | "tags" | "search") {
                 diags.push(
-                    Diagnostic::error("invalid-config", CONFIG_FILE, at(&kind.dir), format!(
-                        "kind '{name}' uses dir '{}', which kbgen reserves for its own pages",
-                        kind.dir
-                    ))
+                    Diagnostic::error(
+                        "invalid-config",
+                        CONFIG_FILE,
+                        at(&kind.dir),
+                        format!(
+                            "kind '{name}' uses dir '{}', which kbgen reserves for its own pages",
+                            kind.dir
+                        ),
+                    )
                     .with_help("choose another dir name"),
                 );
             } else if !dirs.insert(kind.dir.as_str()) {
                 diags.push(
-                    Diagnostic::error("invalid-config", CONFIG_FILE, at(&kind.dir), format!(
-                        "two kinds share the dir '{}'",
-                        kind.dir
-                    ))
+                    Diagnostic::error(
+                        "invalid-config",
+                        CONFIG_FILE,
+                        at(&kind.dir),
+                        format!("two kinds share the dir '{}'", kind.dir),
+                    )
                     .with_help("give each kind its own dir"),
                 );
             }
@@ -147,8 +159,13 @@ impl SiteConfig {
         }
         if raw.kinds.is_empty() {
             diags.push(
-                Diagnostic::error("invalid-config", CONFIG_FILE, at("kinds"), "no kinds are declared")
-                    .with_help("declare at least one kind under `kinds:`"),
+                Diagnostic::error(
+                    "invalid-config",
+                    CONFIG_FILE,
+                    at("kinds"),
+                    "no kinds are declared",
+                )
+                .with_help("declare at least one kind under `kinds:`"),
             );
         }
         let base_url = match raw.base_url.as_deref().map(str::trim) {
@@ -157,9 +174,12 @@ impl SiteConfig {
                 Some(u) => Some(u),
                 None => {
                     diags.push(
-                        Diagnostic::error("invalid-config", CONFIG_FILE, at("base_url"), format!(
-                            "base_url '{url}' is not an absolute http(s) URL"
-                        ))
+                        Diagnostic::error(
+                            "invalid-config",
+                            CONFIG_FILE,
+                            at("base_url"),
+                            format!("base_url '{url}' is not an absolute http(s) URL"),
+                        )
                         .with_help("write it like `base_url: https://kb.example.com/`"),
                     );
                     None

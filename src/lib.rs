@@ -77,8 +77,15 @@ pub fn run_pipeline(options: &BuildOptions) -> Result<Pipeline, Error> {
     let theme = match assets::Theme::new(&loaded.overrides) {
         Ok(t) => t,
         Err(name) => {
-            diags.push(Diagnostic::error("not-utf8", format!("templates/{name}"), (1, 1), "the template is not valid UTF-8")
-                .with_help("save the template as UTF-8"));
+            diags.push(
+                Diagnostic::error(
+                    "not-utf8",
+                    format!("templates/{name}"),
+                    (1, 1),
+                    "the template is not valid UTF-8",
+                )
+                .with_help("save the template as UTF-8"),
+            );
             return Ok(finish(diags, None, None));
         }
     };
@@ -96,13 +103,18 @@ pub fn run_pipeline(options: &BuildOptions) -> Result<Pipeline, Error> {
     let Some(tera) = tera.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
         return Ok(finish(diags, Some(site), None));
     };
-    let (outputs, render_diags) = render::render_site(&site, &theme, &tera, RenderOptions { portable: options.portable });
+    let (outputs, render_diags) =
+        render::render_site(&site, &theme, &tera, RenderOptions { portable: options.portable });
     diags.extend(render_diags);
     let ok = !diags.iter().any(Diagnostic::is_error);
     Ok(finish(diags, Some(site), ok.then_some(outputs)))
 }
 
-fn finish(mut diagnostics: Vec<Diagnostic>, site: Option<Site>, outputs: Option<Outputs>) -> Pipeline {
+fn finish(
+    mut diagnostics: Vec<Diagnostic>,
+    site: Option<Site>,
+    outputs: Option<Outputs>,
+) -> Pipeline {
     diag::sort_diagnostics(&mut diagnostics);
     Pipeline { diagnostics, site, outputs }
 }

@@ -48,8 +48,13 @@ pub fn load_site(root: &Path, config: &SiteConfig) -> (Loaded, Vec<Diagnostic>) 
             let rel = rel_path(root, &path);
             if path.extension().is_none_or(|e| e != "md") {
                 diags.push(
-                    Diagnostic::warning("ignored-file", &rel, (1, 1), "not a Markdown article; it is not published")
-                        .with_help("kbgen reads only .md files under content/"),
+                    Diagnostic::warning(
+                        "ignored-file",
+                        &rel,
+                        (1, 1),
+                        "not a Markdown article; it is not published",
+                    )
+                    .with_help("kbgen reads only .md files under content/"),
                 );
                 continue;
             }
@@ -59,8 +64,13 @@ pub fn load_site(root: &Path, config: &SiteConfig) -> (Loaded, Vec<Diagnostic>) 
         }
     } else {
         diags.push(
-            Diagnostic::warning("no-content", CONTENT_DIR, (1, 1), "there is no content/ directory; the site has no articles")
-                .with_help("create content/<dir>/<slug>.md files, or run `kbgen new KIND SLUG`"),
+            Diagnostic::warning(
+                "no-content",
+                CONTENT_DIR,
+                (1, 1),
+                "there is no content/ directory; the site has no articles",
+            )
+            .with_help("create content/<dir>/<slug>.md files, or run `kbgen new KIND SLUG`"),
         );
     }
     let templates = root.join(TEMPLATES_DIR);
@@ -81,7 +91,12 @@ pub fn load_site(root: &Path, config: &SiteConfig) -> (Loaded, Vec<Diagnostic>) 
 
 /// Every regular file under `dir`, sorted, skipping hidden names; walk and read failures and
 /// links that leave the site become diagnostics.
-fn walk_files(dir: &Path, root: &Path, root_canon: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Vec<u8>)> {
+fn walk_files(
+    dir: &Path,
+    root: &Path,
+    root_canon: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
     // Hidden files are editor swap files, `.DS_Store` and the like, never articles.
     let walker = WalkDir::new(dir)
@@ -94,10 +109,19 @@ fn walk_files(dir: &Path, root: &Path, root_canon: &Path, diags: &mut Vec<Diagno
             Ok(e) => e,
             Err(err) => {
                 let path = err.path().map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-                let what = if err.loop_ancestor().is_some() { "a symbolic link loop" } else { "unreadable" };
+                let what = if err.loop_ancestor().is_some() {
+                    "a symbolic link loop"
+                } else {
+                    "unreadable"
+                };
                 diags.push(
-                    Diagnostic::error("read-error", rel_path(root, &path), (1, 1), format!("{what}: {err}"))
-                        .with_help("fix or remove this path"),
+                    Diagnostic::error(
+                        "read-error",
+                        rel_path(root, &path),
+                        (1, 1),
+                        format!("{what}: {err}"),
+                    )
+                    .with_help("fix or remove this path"),
                 );
                 continue;
             }
@@ -106,8 +130,13 @@ fn walk_files(dir: &Path, root: &Path, root_canon: &Path, diags: &mut Vec<Diagno
             let inside = entry.path().canonicalize().is_ok_and(|t| t.starts_with(root_canon));
             if !inside {
                 diags.push(
-                    Diagnostic::error("symlink-outside", rel_path(root, entry.path()), (1, 1), "symbolic link points outside the site root")
-                        .with_help("copy the file into the site instead of linking to it"),
+                    Diagnostic::error(
+                        "symlink-outside",
+                        rel_path(root, entry.path()),
+                        (1, 1),
+                        "symbolic link points outside the site root",
+                    )
+                    .with_help("copy the file into the site instead of linking to it"),
                 );
                 continue;
             }
@@ -118,8 +147,13 @@ fn walk_files(dir: &Path, root: &Path, root_canon: &Path, diags: &mut Vec<Diagno
         match std::fs::read(entry.path()) {
             Ok(bytes) => files.push((entry.path().to_path_buf(), bytes)),
             Err(err) => diags.push(
-                Diagnostic::error("read-error", rel_path(root, entry.path()), (1, 1), format!("cannot read the file: {err}"))
-                    .with_help("check the file's permissions"),
+                Diagnostic::error(
+                    "read-error",
+                    rel_path(root, entry.path()),
+                    (1, 1),
+                    format!("cannot read the file: {err}"),
+                )
+                .with_help("check the file's permissions"),
             ),
         }
     }
@@ -127,7 +161,12 @@ fn walk_files(dir: &Path, root: &Path, root_canon: &Path, diags: &mut Vec<Diagno
 }
 
 /// Turns one `.md` file into a [`Source`], or reports why it cannot be an article.
-fn to_source(config: &SiteConfig, rel: PathBuf, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Option<Source> {
+fn to_source(
+    config: &SiteConfig,
+    rel: PathBuf,
+    bytes: Vec<u8>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Source> {
     let mut parts = rel.components().skip(1); // skip "content"
     let first = parts.next().map(|c| c.as_os_str().to_string_lossy().into_owned());
     let kind = match (first, parts.next()) {
@@ -137,8 +176,16 @@ fn to_source(config: &SiteConfig, rel: PathBuf, bytes: Vec<u8>, diags: &mut Vec<
     let Some(kind) = kind else {
         let dirs: Vec<_> = config.kinds.iter().map(|k| format!("content/{}/", k.dir)).collect();
         diags.push(
-            Diagnostic::error("outside-kind-dir", &rel, (1, 1), "this article is not in any kind's directory")
-                .with_help(format!("move it into one of {} (see `kinds` in site.yaml)", dirs.join(", "))),
+            Diagnostic::error(
+                "outside-kind-dir",
+                &rel,
+                (1, 1),
+                "this article is not in any kind's directory",
+            )
+            .with_help(format!(
+                "move it into one of {} (see `kinds` in site.yaml)",
+                dirs.join(", ")
+            )),
         );
         return None;
     };
@@ -149,8 +196,9 @@ fn to_source(config: &SiteConfig, rel: PathBuf, bytes: Vec<u8>, diags: &mut Vec<
             let prefix = String::from_utf8_lossy(&err.as_bytes()[..valid]).into_owned();
             let pos = LineIndex::new(&prefix).position(&prefix, valid);
             diags.push(
-                Diagnostic::error("not-utf8", &rel, pos, "the file is not valid UTF-8")
-                    .with_help("save the file as UTF-8 (GBK and other encodings are not supported)"),
+                Diagnostic::error("not-utf8", &rel, pos, "the file is not valid UTF-8").with_help(
+                    "save the file as UTF-8 (GBK and other encodings are not supported)",
+                ),
             );
             return None;
         }
@@ -160,7 +208,9 @@ fn to_source(config: &SiteConfig, rel: PathBuf, bytes: Vec<u8>, diags: &mut Vec<
     if !is_simple_name(&slug) || slug.contains("..") {
         diags.push(
             Diagnostic::error("invalid-slug", &rel, (1, 1), format!("'{slug}' cannot be a slug"))
-                .with_help("name the file with letters, digits, '-' or '_', e.g. terminal-suspended.md"),
+                .with_help(
+                    "name the file with letters, digits, '-' or '_', e.g. terminal-suspended.md",
+                ),
         );
         return None;
     }
@@ -175,7 +225,8 @@ pub(crate) fn rel_path(root: &Path, path: &Path) -> PathBuf {
 /// Joins a relative link onto the directory of `from`, resolving `.` and `..` lexically;
 /// `None` if it climbs above the root.
 pub(crate) fn join_relative(from: &Path, link: &str) -> Option<PathBuf> {
-    let mut out: Vec<String> = from.parent()?.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let mut out: Vec<String> =
+        from.parent()?.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     for comp in Path::new(link).components() {
         match comp {
             Component::CurDir => {}
@@ -196,7 +247,10 @@ mod tests {
     #[test]
     fn relative_links_join_lexically() {
         let from = Path::new("content/symptoms/a.md");
-        assert_eq!(join_relative(from, "../causes/b.md"), Some(PathBuf::from("content/causes/b.md")));
+        assert_eq!(
+            join_relative(from, "../causes/b.md"),
+            Some(PathBuf::from("content/causes/b.md"))
+        );
         assert_eq!(join_relative(from, "./c.md"), Some(PathBuf::from("content/symptoms/c.md")));
         assert_eq!(join_relative(from, "../../../x.md"), None);
     }

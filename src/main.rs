@@ -1,6 +1,10 @@
 //! The `kbgen` binary: parses the command line, calls the library, prints the report and
 //! maps the outcome to an exit code (0 success, 1 content errors, 2 usage or I/O errors).
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "main.rs is one of the two places that print")]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "main.rs is one of the two places that print"
+)]
 
 use clap::Parser as _;
 use kbgen::cli::{Cli, Command};
@@ -76,7 +80,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 
 /// Prints errors always, warnings in full under --verbose and as a count otherwise.
 fn report(cli: &Cli, diags: &[Diagnostic]) {
-    let (errors, warnings): (Vec<_>, Vec<_>) = diags.iter().cloned().partition(Diagnostic::is_error);
+    let (errors, warnings): (Vec<_>, Vec<_>) =
+        diags.iter().cloned().partition(Diagnostic::is_error);
     let mut stderr = std::io::stderr().lock();
     let _ = write!(stderr, "{}", render_human(&errors));
     if cli.verbose {

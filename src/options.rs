@@ -44,6 +44,12 @@ impl BuildOptions {
 
     /// Options for `kbgen check`.
     pub fn from_check(args: &SiteArgs) -> Self {
-        Self { output: args.root.join("public"), root: args.root.clone(), base_url: None, drafts: args.drafts, portable: false }
+        Self {
+            output: args.root.join("public"),
+            root: args.root.clone(),
+            base_url: None,
+            drafts: args.drafts,
+            portable: false,
+        }
     }
 }

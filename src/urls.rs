@@ -60,7 +60,17 @@ pub(crate) fn tag_slug(tag: &str) -> String {
 /// Percent-encodes a site-relative path for absolute URLs (sitemap, feed, canonical).
 pub(crate) fn absolute(base_url: &str, path: &str) -> String {
     use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-    const PATH: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`').add(b'#').add(b'?').add(b'{').add(b'}').add(b'%');
+    const PATH: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'<')
+        .add(b'>')
+        .add(b'`')
+        .add(b'#')
+        .add(b'?')
+        .add(b'{')
+        .add(b'}')
+        .add(b'%');
     format!("{base_url}{}", utf8_percent_encode(path, PATH))
 }
 

@@ -52,7 +52,10 @@ pub fn init_site(args: &InitArgs) -> anyhow::Result<Vec<PathBuf>> {
     let dir = &args.dir;
     for existing in ["site.yaml", "content"] {
         if dir.join(existing).exists() {
-            bail!("{} already exists; kbgen init only creates new sites and never overwrites", dir.join(existing).display());
+            bail!(
+                "{} already exists; kbgen init only creates new sites and never overwrites",
+                dir.join(existing).display()
+            );
         }
     }
     let mut written = Vec::new();
@@ -70,7 +73,8 @@ pub fn init_site(args: &InitArgs) -> anyhow::Result<Vec<PathBuf>> {
 fn write_new(path: &Path, text: &str, written: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     use std::io::Write as _;
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
     }
     let mut file = std::fs::OpenOptions::new()
         .write(true)

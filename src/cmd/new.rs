@@ -13,14 +13,23 @@ use std::path::PathBuf;
 pub fn new_article(args: &NewArgs) -> anyhow::Result<PathBuf> {
     let config = match crate::read_config(&args.root)? {
         Ok(c) => c,
-        Err(diags) => bail!("site.yaml has errors; run `kbgen check` to see them ({} found)", diags.len()),
+        Err(diags) => {
+            bail!("site.yaml has errors; run `kbgen check` to see them ({} found)", diags.len())
+        }
     };
     let Some(kind) = config.kind(&args.kind) else {
         let names: Vec<_> = config.kinds.iter().map(|k| k.name.as_str()).collect();
-        bail!("there is no kind '{}' in site.yaml; declared kinds: {}", args.kind, names.join(", "));
+        bail!(
+            "there is no kind '{}' in site.yaml; declared kinds: {}",
+            args.kind,
+            names.join(", ")
+        );
     };
     if !is_simple_name(&args.slug) || args.slug.contains("..") {
-        bail!("'{}' cannot be a slug: use letters, digits, '-' or '_', e.g. terminal-suspended", args.slug);
+        bail!(
+            "'{}' cannot be a slug: use letters, digits, '-' or '_', e.g. terminal-suspended",
+            args.slug
+        );
     }
     let dir = args.root.join(CONTENT_DIR).join(&kind.dir);
     let path = dir.join(format!("{}.md", args.slug));

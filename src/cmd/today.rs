@@ -2,7 +2,9 @@
 
 /// Today's date as `YYYY-MM-DD`, in UTC.
 pub(crate) fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     civil_date(i64::try_from(secs / 86_400).unwrap_or(0))
 }
 

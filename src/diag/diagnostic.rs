@@ -75,6 +75,7 @@ impl Diagnostic {
 /// Sorts diagnostics by file, position and code so reports do not depend on thread timing.
 pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (&a.path, a.line, a.col, a.code, &a.message).cmp(&(&b.path, b.line, b.col, b.code, &b.message))
+        (&a.path, a.line, a.col, a.code, &a.message)
+            .cmp(&(&b.path, b.line, b.col, b.code, &b.message))
     });
 }

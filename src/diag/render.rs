@@ -25,7 +25,8 @@ pub fn render_human(diags: &[Diagnostic]) -> String {
 pub fn summary_line(diags: &[Diagnostic], wrote: bool) -> String {
     let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
     let files: BTreeSet<_> = errors.iter().map(|d| &d.path).collect();
-    let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
+    let plural =
+        |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
     let tail = if wrote { "" } else { "; nothing was written" };
     format!("{} in {}{tail}", plural(errors.len(), "error"), plural(files.len(), "file"))
 }
@@ -39,7 +40,7 @@ mod tests {
         let d = Diagnostic::error("unknown-slug", "content/symptoms/a.md", (4, 10), "no cause 'x'")
             .with_help("did you mean 'y'?");
         assert_eq!(
-            render_human(&[d.clone()]),
+            render_human(std::slice::from_ref(&d)),
             "content/symptoms/a.md:4:10: error[unknown-slug]: no cause 'x'\n  help: did you mean 'y'?\n"
         );
         assert_eq!(summary_line(&[d.clone(), d], false), "2 errors in 1 file; nothing was written");

@@ -20,8 +20,13 @@ pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnos
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
-        return Err(Diagnostic::error("missing-front-matter", path, (1, 1), "the file does not start with a `---` front-matter line")
-            .with_help("start the file with `---`, a `title: ...` line and another `---`"));
+        return Err(Diagnostic::error(
+            "missing-front-matter",
+            path,
+            (1, 1),
+            "the file does not start with a `---` front-matter line",
+        )
+        .with_help("start the file with `---`, a `title: ...` line and another `---`"));
     }
     let yaml_offset = first.len();
     let mut offset = yaml_offset;
@@ -36,8 +41,13 @@ pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnos
         }
         offset += line.len();
     }
-    Err(Diagnostic::error("unclosed-front-matter", path, (1, 1), "the front matter opened here is never closed")
-        .with_help("add a line with only `---` after the last front-matter field"))
+    Err(Diagnostic::error(
+        "unclosed-front-matter",
+        path,
+        (1, 1),
+        "the front matter opened here is never closed",
+    )
+    .with_help("add a line with only `---` after the last front-matter field"))
 }
 
 /// The fields of one article's front matter, checked against its kind.
@@ -51,42 +61,70 @@ pub(crate) struct Fields {
     pub(crate) updated: Option<String>,
     pub(crate) draft: bool,
     /// Relation field → slugs with their (line, col), in the kind's declared order.
-    pub(crate) relations: Vec<(String, Vec<(String, (usize, usize))>)>,
+    pub(crate) relations: Vec<(String, super::RelationItems)>,
     /// Kind-specific fields, passed to templates as they are.
     pub(crate) extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Reads the fields of `split.yaml`; collects every problem rather than stopping at one.
-pub(crate) fn read_fields(path: &Path, text: &str, index: &LineIndex, split: &Split<'_>, kind: &KindDef) -> Result<Fields, Vec<Diagnostic>> {
+pub(crate) fn read_fields(
+    path: &Path,
+    text: &str,
+    index: &LineIndex,
+    split: &Split<'_>,
+    kind: &KindDef,
+) -> Result<Fields, Vec<Diagnostic>> {
     let pos_at = |offset: usize| index.position(text, offset);
     let map: Mapping = match serde_yaml::from_str::<Value>(split.yaml) {
         Ok(Value::Mapping(m)) => m,
         Ok(Value::Null) => Mapping::new(),
         Ok(_) => {
-            return Err(vec![Diagnostic::error("invalid-front-matter", path, pos_at(split.yaml_offset), "front matter must be `key: value` lines")
-                .with_help("write fields like `title: 终端被停用`")]);
+            return Err(vec![
+                Diagnostic::error(
+                    "invalid-front-matter",
+                    path,
+                    pos_at(split.yaml_offset),
+                    "front matter must be `key: value` lines",
+                )
+                .with_help("write fields like `title: 终端被停用`"),
+            ]);
         }
         Err(e) => {
             let offset = split.yaml_offset + e.location().map_or(0, |l| l.index());
-            return Err(vec![Diagnostic::error("invalid-yaml", path, pos_at(offset), lower_first(&e.to_string()))
+            let first_line = pos_at(split.yaml_offset).0;
+            let message = shift_yaml_lines(&lower_first(&e.to_string()), first_line - 1);
+            return Err(vec![Diagnostic::error("invalid-yaml", path, pos_at(offset), message)
                 .with_help("fix the YAML syntax; quote values that contain `: ` or start with `[`, `{`, `*` or `&`")]);
         }
     };
     let mut fields = Fields::default();
     let mut diags = Vec::new();
-    let key_offset = |key: &str| split.yaml_offset + find_top_level_key(split.yaml, key).unwrap_or(0);
-    let mut relations: Vec<Option<Vec<(String, (usize, usize))>>> = vec![None; kind.relations.len()];
+    let key_offset =
+        |key: &str| split.yaml_offset + find_top_level_key(split.yaml, key).unwrap_or(0);
+    let mut relations: Vec<Option<super::RelationItems>> = vec![None; kind.relations.len()];
     let mut has_title = false;
     for (key, value) in map {
         let Value::String(key) = key else {
-            diags.push(Diagnostic::error("invalid-front-matter", path, pos_at(split.yaml_offset), "front-matter keys must be plain words")
-                .with_help("write keys like `title:` or `causes:`"));
+            diags.push(
+                Diagnostic::error(
+                    "invalid-front-matter",
+                    path,
+                    pos_at(split.yaml_offset),
+                    "front-matter keys must be plain words",
+                )
+                .with_help("write keys like `title:` or `causes:`"),
+            );
             continue;
         };
         let at = pos_at(key_offset(&key));
         let wrong = |expected: &str| {
-            Diagnostic::error("wrong-type", path, at, format!("field '{key}' must be {expected}, found {}", describe(&value)))
-                .with_help(type_help(&key, expected))
+            Diagnostic::error(
+                "wrong-type",
+                path,
+                at,
+                format!("field '{key}' must be {expected}, found {}", describe(&value)),
+            )
+            .with_help(type_help(&key, expected))
         };
         match key.as_str() {
             "title" => match value.as_str().map(str::trim) {
@@ -94,7 +132,10 @@ pub(crate) fn read_fields(path: &Path, text: &str, index: &LineIndex, split: &Sp
                     fields.title = t.to_owned();
                     has_title = true;
                 }
-                Some(_) => diags.push(Diagnostic::error("missing-title", path, at, "the title is empty").with_help("write the title after `title:`")),
+                Some(_) => diags.push(
+                    Diagnostic::error("missing-title", path, at, "the title is empty")
+                        .with_help("write the title after `title:`"),
+                ),
                 None => diags.push(wrong("text")),
             },
             "summary" => match value.as_str() {
@@ -102,7 +143,9 @@ pub(crate) fn read_fields(path: &Path, text: &str, index: &LineIndex, split: &Sp
                 None => diags.push(wrong("text")),
             },
             "aliases" | "tags" => match string_list(&value) {
-                Some(list) => *(if key == "aliases" { &mut fields.aliases } else { &mut fields.tags }) = list,
+                Some(list) => {
+                    *(if key == "aliases" { &mut fields.aliases } else { &mut fields.tags }) = list
+                }
                 None => diags.push(wrong("a list of text")),
             },
             "weight" => match value.as_i64() {
@@ -122,11 +165,13 @@ pub(crate) fn read_fields(path: &Path, text: &str, index: &LineIndex, split: &Sp
                     match string_list(&value) {
                         Some(slugs) => {
                             let block = key_offset(&key);
-                            let block_end = split.yaml_offset + next_top_level_key(split.yaml, block - split.yaml_offset);
+                            let block_end = split.yaml_offset
+                                + next_top_level_key(split.yaml, block - split.yaml_offset);
                             let mut from = block + key.len();
                             let mut items = Vec::new();
                             for slug in slugs {
-                                let found = text[from..block_end].find(slug.as_str()).map(|o| from + o);
+                                let found =
+                                    text[from..block_end].find(slug.as_str()).map(|o| from + o);
                                 if let Some(o) = found {
                                     from = o + slug.len();
                                 }
@@ -141,19 +186,55 @@ pub(crate) fn read_fields(path: &Path, text: &str, index: &LineIndex, split: &Sp
                         Ok(v) => {
                             fields.extra.insert(key, v);
                         }
-                        Err(e) => diags.push(Diagnostic::error("wrong-type", path, at, format!("field '{key}' cannot be passed to templates: {e}"))
-                            .with_help("use plain text, numbers, lists and maps with text keys")),
+                        Err(e) => diags.push(
+                            Diagnostic::error(
+                                "wrong-type",
+                                path,
+                                at,
+                                format!("field '{key}' cannot be passed to templates: {e}"),
+                            )
+                            .with_help("use plain text, numbers, lists and maps with text keys"),
+                        ),
                     }
                 }
             }
         }
     }
-    if !has_title && !diags.iter().any(|d| d.code == "missing-title" || d.message.starts_with("field 'title'")) {
-        diags.push(Diagnostic::error("missing-title", path, (1, 1), "the article has no title")
-            .with_help("add a `title: ...` line to the front matter"));
+    if !has_title
+        && !diags
+            .iter()
+            .any(|d| d.code == "missing-title" || d.message.starts_with("field 'title'"))
+    {
+        diags.push(
+            Diagnostic::error("missing-title", path, (1, 1), "the article has no title")
+                .with_help("add a `title: ...` line to the front matter"),
+        );
     }
-    fields.relations = kind.relations.iter().zip(relations).map(|(r, items)| (r.field.clone(), items.unwrap_or_default())).collect();
+    fields.relations = kind
+        .relations
+        .iter()
+        .zip(relations)
+        .map(|(r, items)| (r.field.clone(), items.unwrap_or_default()))
+        .collect();
     if diags.is_empty() { Ok(fields) } else { Err(diags) }
+}
+
+/// Rewrites serde_yaml's "line N column M" (counted in the block) to lines of the file.
+fn shift_yaml_lines(message: &str, by: usize) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find("line ") {
+        out.push_str(&rest[..i + 5]);
+        rest = &rest[i + 5..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Byte offset of `key:` at the start of a line of the block.
@@ -189,7 +270,7 @@ fn next_top_level_key(yaml: &str, from: usize) -> usize {
 fn string_list(value: &Value) -> Option<Vec<String>> {
     match value {
         Value::Null => Some(Vec::new()),
-        Value::Sequence(seq) => seq.iter().map(|v| scalar_text(v)).collect(),
+        Value::Sequence(seq) => seq.iter().map(scalar_text).collect(),
         _ => None,
     }
 }
@@ -217,7 +298,9 @@ fn describe(value: &Value) -> String {
 
 fn type_help(key: &str, expected: &str) -> String {
     match expected {
-        "a list of text" | "a list of slugs" => format!("write `{key}: [first, second]` or one `- item` per line"),
+        "a list of text" | "a list of slugs" => {
+            format!("write `{key}: [first, second]` or one `- item` per line")
+        }
         "a whole number" => format!("write `{key}: 10`"),
         "true or false" => format!("write `{key}: true` or `{key}: false`"),
         "a date like 2026-11-20" => format!("write `{key}: 2026-11-20`"),
@@ -228,7 +311,8 @@ fn type_help(key: &str, expected: &str) -> String {
 /// `YYYY-MM-DD`, optionally followed by `T` and a time, as Atom and the sitemap need.
 pub(crate) fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     let month = s.get(5..7).and_then(|m| m.parse::<u8>().ok()).unwrap_or(0);
     let day = s.get(8..10).and_then(|d| d.parse::<u8>().ok()).unwrap_or(0);
     digits(0..4)
@@ -273,7 +357,19 @@ mod tests {
         let text = "---\ntitle: [a]\nsummary: 1\naliases: x\ntags: {a: b}\nweight: 高\ndraft: 是\nupdated: 昨天\ncauses: 3\n---\n";
         let diags = read(text).unwrap_err();
         let lines: Vec<_> = diags.iter().map(|d| (d.line, d.code)).collect();
-        assert_eq!(lines, [(2, "wrong-type"), (3, "wrong-type"), (4, "wrong-type"), (5, "wrong-type"), (6, "wrong-type"), (7, "wrong-type"), (8, "wrong-type"), (9, "wrong-type")]);
+        assert_eq!(
+            lines,
+            [
+                (2, "wrong-type"),
+                (3, "wrong-type"),
+                (4, "wrong-type"),
+                (5, "wrong-type"),
+                (6, "wrong-type"),
+                (7, "wrong-type"),
+                (8, "wrong-type"),
+                (9, "wrong-type")
+            ]
+        );
         assert!(diags[5].message.contains("'draft' must be true or false"), "{}", diags[5].message);
     }
 
@@ -281,7 +377,12 @@ mod tests {
     fn yaml_errors_count_lines_in_the_file() {
         let diags = read("---\ntitle: ok\nsummary: [unclosed\n---\n").unwrap_err();
         assert_eq!(diags[0].code, "invalid-yaml");
-        assert!(diags[0].line >= 3, "{:?}", diags[0]);
+        assert_eq!((diags[0].line, diags[0].col), (4, 1), "{:?}", diags[0]);
+        // The library's own "line N" is rewritten to count in the file, too.
+        assert_eq!(
+            shift_yaml_lines("at line 2 column 3, near line 1", 1),
+            "at line 3 column 3, near line 2"
+        );
     }
 
     #[test]

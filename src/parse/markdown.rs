@@ -72,7 +72,12 @@ pub fn render_body(body: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rend
                 } else {
                     dest_url
                 };
-                html_events.push(Event::Start(Tag::Link { link_type, dest_url: new_dest, title, id }));
+                html_events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: new_dest,
+                    title,
+                    id,
+                }));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, label) = alert_label(kind);
@@ -98,7 +103,11 @@ pub fn render_body(body: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rend
                 out.text.push_str(t);
                 html_events.push(event);
             }
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => {
                 out.text.push(' ');
                 html_events.push(event);
             }
@@ -289,11 +298,17 @@ fn fix_cjk_emphasis<'a>(
 /// A literal, unescaped run of `*` exactly as it stands in the source.
 fn is_star_run(source: &str, text: &str, range: &Range<usize>) -> bool {
     let escaped = source[..range.start].bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1;
-    !text.is_empty() && text.bytes().all(|b| b == b'*') && source.get(range.clone()) == Some(text) && !escaped
+    !text.is_empty()
+        && text.bytes().all(|b| b == b'*')
+        && source.get(range.clone()) == Some(text)
+        && !escaped
 }
 
 /// Joins adjacent unmatched `*` text events into one run (pulldown-cmark emits them one by one).
-fn merge_star_runs<'a>(source: &str, events: Vec<(Event<'a>, Range<usize>)>) -> Vec<(Event<'a>, Range<usize>)> {
+fn merge_star_runs<'a>(
+    source: &str,
+    events: Vec<(Event<'a>, Range<usize>)>,
+) -> Vec<(Event<'a>, Range<usize>)> {
     let mut out: Vec<(Event<'a>, Range<usize>)> = Vec::with_capacity(events.len());
     for (event, range) in events {
         if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&event, out.last_mut())
@@ -344,12 +359,17 @@ mod tests {
 
     #[test]
     fn internal_links_are_collected_and_rewritten() {
-        let out = render_body("见[重启](../remedies/restart.md#步骤)和[官网](https://a.b/)。", &|d| {
-            Some(format!("X{d}"))
-        });
+        let out = render_body(
+            "见[重启](../remedies/restart.md#步骤)和[官网](https://a.b/)。",
+            &|d| Some(format!("X{d}")),
+        );
         assert_eq!(out.links, [RawLink { dest: "../remedies/restart.md#步骤".into(), offset: 3 }]);
         // pulldown-cmark percent-encodes hrefs; browsers show them decoded.
-        assert!(out.html.contains("href=\"X../remedies/restart.md#%E6%AD%A5%E9%AA%A4\""), "{}", out.html);
+        assert!(
+            out.html.contains("href=\"X../remedies/restart.md#%E6%AD%A5%E9%AA%A4\""),
+            "{}",
+            out.html
+        );
         assert!(out.html.contains("href=\"https://a.b/\""));
     }
 

@@ -39,7 +39,7 @@ pub struct Article {
     /// Drafts are left out unless `--drafts`.
     pub draft: bool,
     /// Relation field → target slugs with their positions, in the kind's declared order.
-    pub relations: Vec<(String, Vec<(String, (usize, usize))>)>,
+    pub relations: Vec<(String, RelationItems)>,
     /// Kind-specific front-matter fields.
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The body as HTML, links already rewritten.
@@ -51,6 +51,9 @@ pub struct Article {
     /// The body as plain text.
     pub text: String,
 }
+
+/// The slugs one relation field lists, each with its (line, col) in the file.
+pub type RelationItems = Vec<(String, (usize, usize))>;
 
 /// A link from an article's body into the site.
 #[derive(Debug, Clone)]
@@ -77,7 +80,11 @@ pub enum LinkTarget {
 }
 
 /// Parses all sources in parallel; output order is input order.
-pub fn parse_all(sources: &[Source], config: &SiteConfig, portable: bool) -> (Vec<Article>, Vec<Diagnostic>) {
+pub fn parse_all(
+    sources: &[Source],
+    config: &SiteConfig,
+    portable: bool,
+) -> (Vec<Article>, Vec<Diagnostic>) {
     let results: Vec<Result<Article, Vec<Diagnostic>>> =
         sources.par_iter().map(|s| parse_article(s, config, portable)).collect();
     let mut articles = Vec::with_capacity(results.len());
@@ -95,7 +102,11 @@ pub fn parse_all(sources: &[Source], config: &SiteConfig, portable: bool) -> (Ve
 ///
 /// # Errors
 /// Every front-matter problem of the file.
-pub fn parse_article(source: &Source, config: &SiteConfig, portable: bool) -> Result<Article, Vec<Diagnostic>> {
+pub fn parse_article(
+    source: &Source,
+    config: &SiteConfig,
+    portable: bool,
+) -> Result<Article, Vec<Diagnostic>> {
     let path = &source.path;
     let text = &source.text;
     let kind = &config.kinds[source.kind];
@@ -119,7 +130,10 @@ pub fn parse_article(source: &Source, config: &SiteConfig, portable: bool) -> Re
         .links
         .into_iter()
         .map(|l| {
-            let (file, anchor) = l.dest.split_once('#').map_or((l.dest.as_str(), None), |(f, a)| (f, Some(a.to_owned())));
+            let (file, anchor) = l
+                .dest
+                .split_once('#')
+                .map_or((l.dest.as_str(), None), |(f, a)| (f, Some(a.to_owned())));
             let target = if file.is_empty() {
                 LinkTarget::SamePage
             } else if is_md(file) {

@@ -124,7 +124,11 @@ impl<'s> Views<'s> {
 
     /// A plain link to an article.
     pub(crate) fn link(&self, id: ArticleId) -> Link {
-        Link { title: self.site.articles[id].title.clone(), url: self.article_href(id), current: false }
+        Link {
+            title: self.site.articles[id].title.clone(),
+            url: self.article_href(id),
+            current: false,
+        }
     }
 
     /// A card for an article, with its own forward relations as links.
@@ -137,7 +141,10 @@ impl<'s> Views<'s> {
             .iter()
             .zip(&site.forward[id])
             .map(|(rel, targets)| SubGroup {
-                label: site.config.kind(&rel.target).map_or(rel.field.as_str(), |k| k.label.as_str()),
+                label: site
+                    .config
+                    .kind(&rel.target)
+                    .map_or(rel.field.as_str(), |k| k.label.as_str()),
                 items: targets.iter().map(|&t| self.link(t)).collect(),
             })
             .collect();
@@ -163,7 +170,8 @@ impl<'s> Views<'s> {
             .iter()
             .zip(&site.forward[id])
             .map(|(rel, targets)| {
-                let label = site.config.kind(&rel.target).map_or(rel.field.as_str(), |k| k.label.as_str());
+                let label =
+                    site.config.kind(&rel.target).map_or(rel.field.as_str(), |k| k.label.as_str());
                 Group {
                     id: format!("kb-rel-{}", rel.field),
                     label,
@@ -185,7 +193,12 @@ impl<'s> Views<'s> {
         self.by_kind(&site.forward2[id], "kb-all", "所有", &mut extra_groups);
         self.by_kind(&site.inverse2[id], "kb-via", "相关", &mut extra_groups);
         let related: Vec<_> = site.related[id].iter().map(|&(r, _)| self.item(r)).collect();
-        extra_groups.push(Group { id: "kb-related".into(), label: &kind.label, title: format!("相似的{}", kind.label), items: related });
+        extra_groups.push(Group {
+            id: "kb-related".into(),
+            label: &kind.label,
+            title: format!("相似的{}", kind.label),
+            items: related,
+        });
         extra_groups.push(Group {
             id: "kb-backlinks".into(),
             label: "",
@@ -195,7 +208,12 @@ impl<'s> Views<'s> {
         // Merge groups that ended up with the same id (a kind reached both ways).
         let mut seen = std::collections::BTreeSet::new();
         extra_groups.retain(|g| seen.insert(g.id.clone()));
-        let toc: Vec<_> = a.headings.iter().filter(|h| (2..=3).contains(&h.level)).map(|h| TocEntry { level: h.level, id: &h.id, text: &h.text }).collect();
+        let toc: Vec<_> = a
+            .headings
+            .iter()
+            .filter(|h| (2..=3).contains(&h.level))
+            .map(|h| TocEntry { level: h.level, id: &h.id, text: &h.text })
+            .collect();
         ArticleView {
             kind: &kind.name,
             kind_label: &kind.label,
@@ -208,7 +226,15 @@ impl<'s> Views<'s> {
             html: &a.html,
             toc: if toc.len() >= 3 { toc } else { Vec::new() },
             extra: &a.extra,
-            tags: a.tags.iter().map(|t| Link { title: t.clone(), url: self.href(&urls::tag_dir(&urls::tag_slug(t))), current: false }).collect(),
+            tags: a
+                .tags
+                .iter()
+                .map(|t| Link {
+                    title: t.clone(),
+                    url: self.href(&urls::tag_dir(&urls::tag_slug(t))),
+                    current: false,
+                })
+                .collect(),
             groups,
             extra_groups,
         }
@@ -218,9 +244,18 @@ impl<'s> Views<'s> {
     fn by_kind(&self, ids: &[ArticleId], id_prefix: &str, prefix: &str, out: &mut Vec<Group<'s>>) {
         let site = self.site;
         for (k, kind) in site.config.kinds.iter().enumerate() {
-            let items: Vec<_> = ids.iter().filter(|&&i| site.articles[i].kind == k).map(|&i| self.item(i)).collect();
+            let items: Vec<_> = ids
+                .iter()
+                .filter(|&&i| site.articles[i].kind == k)
+                .map(|&i| self.item(i))
+                .collect();
             if !items.is_empty() {
-                out.push(Group { id: format!("{id_prefix}-{}", kind.name), label: &kind.label, title: format!("{prefix}{}", kind.label), items });
+                out.push(Group {
+                    id: format!("{id_prefix}-{}", kind.name),
+                    label: &kind.label,
+                    title: format!("{prefix}{}", kind.label),
+                    items,
+                });
             }
         }
     }
@@ -232,7 +267,11 @@ impl<'s> Views<'s> {
             .kinds
             .iter()
             .enumerate()
-            .map(|(k, kind)| Link { title: kind.label.clone(), url: self.href(&urls::kind_dir(&kind.dir)), current: current == Some(k) })
+            .map(|(k, kind)| Link {
+                title: kind.label.clone(),
+                url: self.href(&urls::kind_dir(&kind.dir)),
+                current: current == Some(k),
+            })
             .collect()
     }
 }

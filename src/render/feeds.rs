@@ -16,14 +16,19 @@ pub(super) fn render_feeds(site: &Site, _options: RenderOptions) -> Outputs {
         out.insert("robots.txt".into(), b"User-agent: *\nAllow: /\n".to_vec());
         return out;
     };
-    out.insert("robots.txt".into(), format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n").into_bytes());
+    out.insert(
+        "robots.txt".into(),
+        format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n").into_bytes(),
+    );
     out.insert("sitemap.xml".into(), sitemap(site, base).into_bytes());
     out.insert("atom.xml".into(), atom(site, base).into_bytes());
     out
 }
 
 fn sitemap(site: &Site, base: &str) -> String {
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     let mut url = |path: &str, lastmod: Option<&str>| {
         let _ = write!(s, "  <url><loc>{}</loc>", xml_escape(&urls::absolute(base, path)));
         if let Some(d) = lastmod {
@@ -47,11 +52,16 @@ fn sitemap(site: &Site, base: &str) -> String {
 }
 
 fn atom(site: &Site, base: &str) -> String {
-    let mut dated: Vec<_> = site.articles.iter().filter_map(|a| a.updated.as_deref().map(|d| (rfc3339(d), a))).collect();
+    let mut dated: Vec<_> = site
+        .articles
+        .iter()
+        .filter_map(|a| a.updated.as_deref().map(|d| (rfc3339(d), a)))
+        .collect();
     // Newest first; ties in site order, so the feed is the same bytes every build.
     dated.sort_by(|a, b| b.0.cmp(&a.0));
     dated.truncate(FEED_LIMIT);
-    let updated = dated.first().map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), |(d, _)| d.clone());
+    let updated =
+        dated.first().map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), |(d, _)| d.clone());
     let config = &site.config;
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = write!(
@@ -111,7 +121,10 @@ mod tests {
 
     #[test]
     fn xml_escaping_covers_markup_quotes_and_controls() {
-        assert_eq!(xml_escape("<a href=\"x\">&'\u{1}</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
+        assert_eq!(
+            xml_escape("<a href=\"x\">&'\u{1}</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;"
+        );
         assert_eq!(rfc3339("2026-11-20"), "2026-11-20T00:00:00Z");
     }
 }

@@ -26,7 +26,12 @@ pub struct RenderOptions {
 }
 
 /// Renders the whole site. All page failures are collected, not just the first.
-pub fn render_site(site: &Site, theme: &crate::assets::Theme, tera: &tera::Tera, options: RenderOptions) -> (Outputs, Vec<Diagnostic>) {
+pub fn render_site(
+    site: &Site,
+    theme: &crate::assets::Theme,
+    tera: &tera::Tera,
+    options: RenderOptions,
+) -> (Outputs, Vec<Diagnostic>) {
     let (mut outputs, diags) = pages::render_pages(site, theme, tera, options);
     outputs.extend(feeds::render_feeds(site, options));
     for (name, bytes) in &theme.assets {

@@ -23,7 +23,12 @@ enum Job<'a> {
 }
 
 /// Renders every HTML page; failed pages become diagnostics, the rest are returned.
-pub(super) fn render_pages(site: &Site, theme: &Theme, tera: &tera::Tera, options: RenderOptions) -> (Outputs, Vec<Diagnostic>) {
+pub(super) fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    tera: &tera::Tera,
+    options: RenderOptions,
+) -> (Outputs, Vec<Diagnostic>) {
     let mut jobs = vec![Job::Home, Job::Tags, Job::NotFound];
     jobs.extend((0..site.config.kinds.len()).map(Job::Kind));
     jobs.extend((0..site.articles.len()).map(Job::Article));
@@ -43,7 +48,13 @@ pub(super) fn render_pages(site: &Site, theme: &Theme, tera: &tera::Tera, option
     (outputs, diags)
 }
 
-fn render_job(site: &Site, theme: &Theme, tera: &tera::Tera, options: RenderOptions, job: &Job<'_>) -> Result<(String, Vec<u8>), Diagnostic> {
+fn render_job(
+    site: &Site,
+    theme: &Theme,
+    tera: &tera::Tera,
+    options: RenderOptions,
+    job: &Job<'_>,
+) -> Result<(String, Vec<u8>), Diagnostic> {
     let config = &site.config;
     let (dir, template) = match job {
         Job::Home => (String::new(), "index.html".to_owned()),
@@ -52,7 +63,8 @@ fn render_job(site: &Site, theme: &Theme, tera: &tera::Tera, options: RenderOpti
             let a = &site.articles[*id];
             let kind = &config.kinds[a.kind];
             let own = format!("{}.html", kind.name);
-            let template = if theme.templates.contains_key(&own) { own } else { "article.html".to_owned() };
+            let template =
+                if theme.templates.contains_key(&own) { own } else { "article.html".to_owned() };
             (urls::article_dir(&kind.dir, &a.slug), template)
         }
         Job::Tags => ("tags/".to_owned(), "tags.html".to_owned()),
@@ -77,15 +89,21 @@ fn render_job(site: &Site, theme: &Theme, tera: &tera::Tera, options: RenderOpti
                 })
                 .collect();
             ctx.insert("sections", &sections);
-            let ld = json!({"@context": "https://schema.org", "@type": "WebSite", "name": config.title, "description": config.description, "inLanguage": config.language, "url": config.base_url});
+            let ld = json!({"@type": "WebSite", "name": config.title, "description": config.description, "inLanguage": config.language, "url": config.base_url});
             (None, config.description.clone(), Vec::new(), "website", None, Some(ld))
         }
         Job::Kind(k) => {
             let kind = &config.kinds[*k];
             let items: Vec<_> = site.by_kind[*k].iter().map(|&i| views.item(i)).collect();
             let description = format!("{}：共 {} 篇", kind.label, items.len());
-            ctx.insert("list", &ListView { title: kind.label.clone(), description: description.clone(), items });
-            let crumbs = vec![home_crumb(), Link { title: kind.label.clone(), url: views.href(&dir), current: true }];
+            ctx.insert(
+                "list",
+                &ListView { title: kind.label.clone(), description: description.clone(), items },
+            );
+            let crumbs = vec![
+                home_crumb(),
+                Link { title: kind.label.clone(), url: views.href(&dir), current: true },
+            ];
             (Some(kind.label.clone()), description, crumbs, "website", Some(*k), None)
         }
         Job::Article(id) => {
@@ -94,13 +112,16 @@ fn render_job(site: &Site, theme: &Theme, tera: &tera::Tera, options: RenderOpti
             let kind = &config.kinds[a.kind];
             let crumbs = vec![
                 home_crumb(),
-                Link { title: kind.label.clone(), url: views.href(&urls::kind_dir(&kind.dir)), current: false },
+                Link {
+                    title: kind.label.clone(),
+                    url: views.href(&urls::kind_dir(&kind.dir)),
+                    current: false,
+                },
                 Link { title: a.title.clone(), url: views.href(&dir), current: true },
             ];
             ctx.insert("article", &view);
             let description = a.summary.clone().unwrap_or_else(|| truncate(&a.text, 120));
             let ld = json!({
-                "@context": "https://schema.org",
                 "@type": "TechArticle",
                 "headline": a.title,
                 "description": description,
@@ -117,18 +138,35 @@ fn render_job(site: &Site, theme: &Theme, tera: &tera::Tera, options: RenderOpti
             let tags: Vec<_> = site
                 .tags
                 .iter()
-                .map(|(slug, t)| TagView { title: t.name.clone(), url: views.href(&urls::tag_dir(slug)), count: t.articles.len() })
+                .map(|(slug, t)| TagView {
+                    title: t.name.clone(),
+                    url: views.href(&urls::tag_dir(slug)),
+                    count: t.articles.len(),
+                })
                 .collect();
             ctx.insert("tags", &tags);
-            let crumbs = vec![home_crumb(), Link { title: "全部标签".into(), url: views.href(&dir), current: true }];
-            (Some("全部标签".into()), format!("按标签浏览 {} 个主题", tags.len()), crumbs, "website", None, None)
+            let crumbs = vec![
+                home_crumb(),
+                Link { title: "全部标签".into(), url: views.href(&dir), current: true },
+            ];
+            (
+                Some("全部标签".into()),
+                format!("按标签浏览 {} 个主题", tags.len()),
+                crumbs,
+                "website",
+                None,
+                None,
+            )
         }
         Job::Tag(slug) => {
             let tag = &site.tags[*slug];
             let items: Vec<_> = tag.articles.iter().map(|&i| views.item(i)).collect();
             let title = format!("#{}", tag.name);
             let description = format!("标签“{}”下的 {} 篇文章", tag.name, items.len());
-            ctx.insert("list", &ListView { title: title.clone(), description: description.clone(), items });
+            ctx.insert(
+                "list",
+                &ListView { title: title.clone(), description: description.clone(), items },
+            );
             let crumbs = vec![
                 home_crumb(),
                 Link { title: "全部标签".into(), url: views.href("tags/"), current: false },
@@ -136,14 +174,23 @@ fn render_job(site: &Site, theme: &Theme, tera: &tera::Tera, options: RenderOpti
             ];
             (Some(title), description, crumbs, "website", None, None)
         }
-        Job::NotFound => (Some("页面不存在".into()), "没有找到这个页面".into(), Vec::new(), "website", None, None),
+        Job::NotFound => (
+            Some("页面不存在".into()),
+            "没有找到这个页面".into(),
+            Vec::new(),
+            "website",
+            None,
+            None,
+        ),
     };
     let json_ld = json_ld.map(|ld| {
         let mut graph = vec![ld];
         if breadcrumbs.len() > 1 {
             graph.push(breadcrumb_ld(site, &breadcrumbs, &dir));
         }
-        script_safe_json(&json!({"@context": "https://schema.org", "@graph": graph}))
+        let mut ld = json!({"@context": "https://schema.org", "@graph": graph});
+        drop_nulls(&mut ld);
+        script_safe_json(&ld)
     });
     let canonical = match job {
         Job::NotFound => None,
@@ -174,7 +221,8 @@ fn render_job(site: &Site, theme: &Theme, tera: &tera::Tera, options: RenderOpti
         breadcrumbs,
         page: PageMeta { title, description, canonical, og_type, json_ld },
     };
-    let common = tera::Context::from_serialize(&common).map_err(|e| template_diagnostic(theme, &e, None))?;
+    let common =
+        tera::Context::from_serialize(&common).map_err(|e| template_diagnostic(theme, &e, None))?;
     ctx.extend(common);
     let rendered = tera.render(&template, &ctx).map_err(|e| {
         let what = match job {
@@ -183,7 +231,11 @@ fn render_job(site: &Site, theme: &Theme, tera: &tera::Tera, options: RenderOpti
         };
         template_diagnostic(theme, &e, Some(&what))
     })?;
-    let path = if matches!(job, Job::NotFound) { "404.html".to_owned() } else { format!("{dir}index.html") };
+    let path = if matches!(job, Job::NotFound) {
+        "404.html".to_owned()
+    } else {
+        format!("{dir}index.html")
+    };
     Ok((path, rendered.into_bytes()))
 }
 
@@ -252,6 +304,18 @@ fn base_path(base_url: Option<&str>) -> String {
         .unwrap_or_else(|| "/".to_owned())
 }
 
+/// Removes null fields (an article without `updated` has no `dateModified`).
+fn drop_nulls(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
+}
+
 /// JSON that cannot close its `<script>` element or open a comment.
 pub(crate) fn script_safe_json(value: &serde_json::Value) -> String {
     value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
@@ -274,7 +338,10 @@ mod tests {
     fn relative_crumbs_resolve_to_site_paths() {
         assert_eq!(resolve_relative("symptoms/a/", 2, "../../"), "");
         assert_eq!(resolve_relative("symptoms/a/", 2, "../../symptoms/"), "symptoms/");
-        assert_eq!(resolve_relative("symptoms/a/", 2, "../../symptoms/a/index.html"), "symptoms/a/");
+        assert_eq!(
+            resolve_relative("symptoms/a/", 2, "../../symptoms/a/index.html"),
+            "symptoms/a/"
+        );
         assert_eq!(base_path(Some("https://h.example/kb/")), "/kb/");
         assert_eq!(base_path(None), "/");
     }

@@ -19,18 +19,25 @@ pub fn compile_theme(theme: &Theme) -> Result<tera::Tera, Vec<Diagnostic>> {
 }
 
 /// A diagnostic for a tera error, while rendering `article` if given.
-pub(crate) fn template_diagnostic(theme: &Theme, err: &tera::Error, article: Option<&str>) -> Diagnostic {
+pub(crate) fn template_diagnostic(
+    theme: &Theme,
+    err: &tera::Error,
+    article: Option<&str>,
+) -> Diagnostic {
     let (name, pos, message) = match err.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let span = report.span();
-            (report.filename().to_owned(), (span.start_line.max(1), span.start_col + 1), report.message().to_owned())
+            (
+                report.filename().to_owned(),
+                (span.start_line.max(1), span.start_col + 1),
+                report.message().to_owned(),
+            )
         }
         tera::ErrorKind::MissingParent { current, parent } => {
             (current.clone(), (1, 1), format!("extends '{parent}', which does not exist"))
         }
-        tera::ErrorKind::CircularExtend { tpl, .. } | tera::ErrorKind::CircularInclude { tpl, .. } => {
-            (tpl.clone(), (1, 1), err.to_string())
-        }
+        tera::ErrorKind::CircularExtend { tpl, .. }
+        | tera::ErrorKind::CircularInclude { tpl, .. } => (tpl.clone(), (1, 1), err.to_string()),
         _ => (String::new(), (1, 1), err.to_string()),
     };
     let mut message = crate::config::lower_first(&message);
@@ -43,6 +50,7 @@ pub(crate) fn template_diagnostic(theme: &Theme, err: &tera::Error, article: Opt
         source = cause.source();
     }
     let path = if name.is_empty() { "templates".to_owned() } else { theme.display_path(&name) };
-    Diagnostic::error("template-error", path, pos, message)
-        .with_help("fix the template; a site's templates/<name> replaces the built-in file of that name")
+    Diagnostic::error("template-error", path, pos, message).with_help(
+        "fix the template; a site's templates/<name> replaces the built-in file of that name",
+    )
 }

@@ -9,7 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 const RELATED_LIMIT: usize = 5;
 
 /// Fills the derived fields of `site` from the checked forward relations and backlinks.
-pub(super) fn derive(site: &mut Site, forward: Vec<Vec<Vec<ArticleId>>>, backlinks: Vec<Vec<ArticleId>>) {
+pub(super) fn derive(
+    site: &mut Site,
+    forward: Vec<Vec<Vec<ArticleId>>>,
+    backlinks: Vec<Vec<ArticleId>>,
+) {
     let n = site.articles.len();
     let mut inverse: Vec<BTreeMap<usize, Vec<ArticleId>>> = vec![BTreeMap::new(); n];
     for (src, rels) in forward.iter().enumerate() {
@@ -20,10 +24,16 @@ pub(super) fn derive(site: &mut Site, forward: Vec<Vec<Vec<ArticleId>>>, backlin
             }
         }
     }
-    let flat_forward: Vec<Vec<ArticleId>> = forward.iter().map(|r| dedup(r.iter().flatten().copied())).collect();
-    let flat_inverse: Vec<Vec<ArticleId>> = inverse.iter().map(|g| dedup(g.values().flatten().copied())).collect();
-    site.forward2 = (0..n).map(|i| dedup(flat_forward[i].iter().flat_map(|&t| flat_forward[t].iter().copied()))).collect();
-    site.inverse2 = (0..n).map(|i| dedup(flat_inverse[i].iter().flat_map(|&s| flat_inverse[s].iter().copied()))).collect();
+    let flat_forward: Vec<Vec<ArticleId>> =
+        forward.iter().map(|r| dedup(r.iter().flatten().copied())).collect();
+    let flat_inverse: Vec<Vec<ArticleId>> =
+        inverse.iter().map(|g| dedup(g.values().flatten().copied())).collect();
+    site.forward2 = (0..n)
+        .map(|i| dedup(flat_forward[i].iter().flat_map(|&t| flat_forward[t].iter().copied())))
+        .collect();
+    site.inverse2 = (0..n)
+        .map(|i| dedup(flat_inverse[i].iter().flat_map(|&s| flat_inverse[s].iter().copied())))
+        .collect();
     site.related = (0..n).map(|i| related(site, i, &flat_forward, &flat_inverse)).collect();
     site.inverse = inverse.into_iter().map(|g| g.into_iter().collect()).collect();
     site.forward = forward;
@@ -31,7 +41,9 @@ pub(super) fn derive(site: &mut Site, forward: Vec<Vec<Vec<ArticleId>>>, backlin
     let mut tags: BTreeMap<String, TagEntry> = BTreeMap::new();
     for (id, a) in site.articles.iter().enumerate() {
         for tag in &a.tags {
-            let entry = tags.entry(tag_slug(tag)).or_insert_with(|| TagEntry { name: tag.clone(), articles: Vec::new() });
+            let entry = tags
+                .entry(tag_slug(tag))
+                .or_insert_with(|| TagEntry { name: tag.clone(), articles: Vec::new() });
             if entry.articles.last() != Some(&id) {
                 entry.articles.push(id);
             }
@@ -41,7 +53,12 @@ pub(super) fn derive(site: &mut Site, forward: Vec<Vec<Vec<ArticleId>>>, backlin
 }
 
 /// Same-kind articles that share neighbours (targets or sources) with `id`, most shared first.
-fn related(site: &Site, id: ArticleId, forward: &[Vec<ArticleId>], inverse: &[Vec<ArticleId>]) -> Vec<(ArticleId, usize)> {
+fn related(
+    site: &Site,
+    id: ArticleId,
+    forward: &[Vec<ArticleId>],
+    inverse: &[Vec<ArticleId>],
+) -> Vec<(ArticleId, usize)> {
     let kind = site.articles[id].kind;
     let mut counts: BTreeMap<ArticleId, usize> = BTreeMap::new();
     let neighbours = forward[id].iter().chain(&inverse[id]);

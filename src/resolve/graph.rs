@@ -54,8 +54,14 @@ impl Site {
 }
 
 /// Sorts articles into site order and indexes them; duplicate slugs become errors.
-pub(super) fn index(config: SiteConfig, mut articles: Vec<Article>, diags: &mut Vec<Diagnostic>) -> Site {
-    articles.sort_by(|a, b| (a.kind, a.weight, &a.slug, &a.path).cmp(&(b.kind, b.weight, &b.slug, &b.path)));
+pub(super) fn index(
+    config: SiteConfig,
+    mut articles: Vec<Article>,
+    diags: &mut Vec<Diagnostic>,
+) -> Site {
+    articles.sort_by(|a, b| {
+        (a.kind, a.weight, &a.slug, &a.path).cmp(&(b.kind, b.weight, &b.slug, &b.path))
+    });
     let mut by_slug = BTreeMap::new();
     let mut by_path = BTreeMap::new();
     let mut kept = Vec::with_capacity(articles.len());
@@ -69,12 +75,15 @@ pub(super) fn index(config: SiteConfig, mut articles: Vec<Article>, diags: &mut 
         let key = (a.kind, a.slug.clone());
         if let Some(first) = first_paths.get(&key) {
             diags.push(
-                Diagnostic::error("duplicate-slug", &a.path, (1, 1), format!(
-                    "the slug '{}' is already used by {}",
-                    a.slug,
-                    first.display()
-                ))
-                .with_help("rename one of the two files; each article of a kind needs its own slug"),
+                Diagnostic::error(
+                    "duplicate-slug",
+                    &a.path,
+                    (1, 1),
+                    format!("the slug '{}' is already used by {}", a.slug, first.display()),
+                )
+                .with_help(
+                    "rename one of the two files; each article of a kind needs its own slug",
+                ),
             );
             duplicate[i] = true;
         } else {

@@ -9,7 +9,11 @@ use std::collections::BTreeSet;
 
 /// Resolves each article's relation slugs to ids; unknown, wrong-kind and draft targets
 /// become errors.
-pub(super) fn check_relations(site: &Site, drafts: &[Article], diags: &mut Vec<Diagnostic>) -> Vec<Vec<Vec<ArticleId>>> {
+pub(super) fn check_relations(
+    site: &Site,
+    drafts: &[Article],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Vec<Vec<ArticleId>>> {
     let config = &site.config;
     site.articles
         .iter()
@@ -19,7 +23,8 @@ pub(super) fn check_relations(site: &Site, drafts: &[Article], diags: &mut Vec<D
                 .iter()
                 .zip(&a.relations)
                 .map(|(rel, (_, items))| {
-                    let Some(target) = config.kinds.iter().position(|k| k.name == rel.target) else {
+                    let Some(target) = config.kinds.iter().position(|k| k.name == rel.target)
+                    else {
                         return Vec::new();
                     };
                     let mut seen = BTreeSet::new();
@@ -29,12 +34,21 @@ pub(super) fn check_relations(site: &Site, drafts: &[Article], diags: &mut Vec<D
                             if seen.insert(id) {
                                 ids.push(id);
                             } else {
-                                diags.push(Diagnostic::warning("duplicate-relation", &a.path, *pos, format!("'{slug}' is listed twice in '{}'", rel.field))
-                                    .with_help("remove the second mention"));
+                                diags.push(
+                                    Diagnostic::warning(
+                                        "duplicate-relation",
+                                        &a.path,
+                                        *pos,
+                                        format!("'{slug}' is listed twice in '{}'", rel.field),
+                                    )
+                                    .with_help("remove the second mention"),
+                                );
                             }
                             continue;
                         }
-                        diags.push(relation_error(site, drafts, &a.path, *pos, &rel.field, target, slug));
+                        diags.push(relation_error(
+                            site, drafts, &a.path, *pos, &rel.field, target, slug,
+                        ));
                     }
                     ids
                 })
@@ -43,31 +57,72 @@ pub(super) fn check_relations(site: &Site, drafts: &[Article], diags: &mut Vec<D
         .collect()
 }
 
-fn relation_error(site: &Site, drafts: &[Article], path: &std::path::Path, pos: (usize, usize), field: &str, target: usize, slug: &str) -> Diagnostic {
+fn relation_error(
+    site: &Site,
+    drafts: &[Article],
+    path: &std::path::Path,
+    pos: (usize, usize),
+    field: &str,
+    target: usize,
+    slug: &str,
+) -> Diagnostic {
     let config = &site.config;
     let kind = &config.kinds[target];
     if drafts.iter().any(|d| d.kind == target && d.slug == slug) {
-        return Diagnostic::error("draft-target", path, pos, format!("'{field}' lists the {} '{slug}', which is a draft", kind.name))
-            .with_help("publish it (remove `draft: true`), build with --drafts, or remove it from the list");
+        return Diagnostic::error(
+            "draft-target",
+            path,
+            pos,
+            format!("'{field}' lists the {} '{slug}', which is a draft", kind.name),
+        )
+        .with_help(
+            "publish it (remove `draft: true`), build with --drafts, or remove it from the list",
+        );
     }
-    if let Some(other) = (0..config.kinds.len()).find(|&k| k != target && site.find(k, slug).is_some()) {
+    if let Some(other) =
+        (0..config.kinds.len()).find(|&k| k != target && site.find(k, slug).is_some())
+    {
         let other = &config.kinds[other];
-        return Diagnostic::error("wrong-kind", path, pos, format!(
-            "'{field}' must list {} slugs, but '{slug}' is a {} (content/{}/{slug}.md)",
-            kind.name, other.name, other.dir
-        ))
-        .with_help(format!("list a {} from content/{}/, or move the link into the body", kind.name, kind.dir));
+        return Diagnostic::error(
+            "wrong-kind",
+            path,
+            pos,
+            format!(
+                "'{field}' must list {} slugs, but '{slug}' is a {} (content/{}/{slug}.md)",
+                kind.name, other.name, other.dir
+            ),
+        )
+        .with_help(format!(
+            "list a {} from content/{}/, or move the link into the body",
+            kind.name, kind.dir
+        ));
     }
     let names = site.by_kind[target].iter().map(|&id| site.articles[id].slug.as_str());
     let help = match closest(slug, names) {
-        Some(near) => format!("did you mean '{near}'? {} slugs are the file names in content/{}/", kind.name, kind.dir),
-        None => format!("create content/{}/{slug}.md (`kbgen new {} {slug}`) or fix the slug", kind.dir, kind.name),
+        Some(near) => format!(
+            "did you mean '{near}'? {} slugs are the file names in content/{}/",
+            kind.name, kind.dir
+        ),
+        None => format!(
+            "create content/{}/{slug}.md (`kbgen new {} {slug}`) or fix the slug",
+            kind.dir, kind.name
+        ),
     };
-    Diagnostic::error("unknown-slug", path, pos, format!("'{field}' lists '{slug}', but there is no {} with that slug", kind.name)).with_help(help)
+    Diagnostic::error(
+        "unknown-slug",
+        path,
+        pos,
+        format!("'{field}' lists '{slug}', but there is no {} with that slug", kind.name),
+    )
+    .with_help(help)
 }
 
 /// Checks body links and anchors; returns, per article, the articles that link to it.
-pub(super) fn check_body_links(site: &Site, drafts: &[Article], diags: &mut Vec<Diagnostic>) -> Vec<Vec<ArticleId>> {
+pub(super) fn check_body_links(
+    site: &Site,
+    drafts: &[Article],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Vec<ArticleId>> {
     let mut backlinks: Vec<BTreeSet<ArticleId>> = vec![BTreeSet::new(); site.articles.len()];
     for (id, a) in site.articles.iter().enumerate() {
         for link in &a.links {
@@ -85,17 +140,33 @@ pub(super) fn check_body_links(site: &Site, drafts: &[Article], diags: &mut Vec<
                         let is_draft = drafts.iter().any(|d| &d.path == path);
                         let shown = path.to_string_lossy().replace('\\', "/");
                         let (code, message) = if is_draft {
-                            ("draft-target", format!("the link '{}' points to a draft ({shown})", link.dest))
+                            (
+                                "draft-target",
+                                format!("the link '{}' points to a draft ({shown})", link.dest),
+                            )
                         } else {
-                            ("broken-link", format!("the link '{}' points to {shown}, which is not an article", link.dest))
+                            (
+                                "broken-link",
+                                format!(
+                                    "the link '{}' points to {shown}, which is not an article",
+                                    link.dest
+                                ),
+                            )
                         };
-                        let paths = site.by_path.keys().map(|p| p.to_str().unwrap_or(""));
+                        // Suggest only files in the directory the link points into.
+                        let paths = site
+                            .by_path
+                            .keys()
+                            .filter(|p| p.parent() == path.parent())
+                            .map(|p| p.to_str().unwrap_or(""));
                         let help = match closest(&shown, paths) {
                             _ if is_draft => "publish the target, build with --drafts, or remove the link".to_owned(),
                             Some(near) => format!("did you mean {near}? links are relative to this file"),
                             None => "links are relative to this file, e.g. `../remedies/restart-terminal.md`".to_owned(),
                         };
-                        diags.push(Diagnostic::error(code, &a.path, link.pos, message).with_help(help));
+                        diags.push(
+                            Diagnostic::error(code, &a.path, link.pos, message).with_help(help),
+                        );
                         continue;
                     }
                 },
@@ -107,17 +178,28 @@ pub(super) fn check_body_links(site: &Site, drafts: &[Article], diags: &mut Vec<
                     let ids = headings.iter().map(|h| h.id.as_str());
                     let help = match closest(&decoded, ids) {
                         Some(near) => format!("did you mean '#{near}'?"),
-                        None if headings.is_empty() => "the target has no headings; link to the page without '#'".to_owned(),
+                        None if headings.is_empty() => {
+                            "the target has no headings; link to the page without '#'".to_owned()
+                        }
                         None => format!(
                             "its heading ids are: {}",
-                            headings.iter().map(|h| format!("#{}", h.id)).collect::<Vec<_>>().join(", ")
+                            headings
+                                .iter()
+                                .map(|h| format!("#{}", h.id))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     };
                     diags.push(
-                        Diagnostic::error("broken-anchor", &a.path, link.pos, format!(
-                            "'{}' has no heading with the id '{decoded}'",
-                            site.articles[target].path.display()
-                        ))
+                        Diagnostic::error(
+                            "broken-anchor",
+                            &a.path,
+                            link.pos,
+                            format!(
+                                "'{}' has no heading with the id '{decoded}'",
+                                site.articles[target].path.display()
+                            ),
+                        )
                         .with_help(help),
                     );
                 }

@@ -15,8 +15,13 @@ use crate::diag::Diagnostic;
 use crate::parse::Article;
 
 /// Builds the site graph from `articles`; drafts are dropped unless `drafts`.
-pub fn resolve(config: SiteConfig, articles: Vec<Article>, drafts: bool) -> (Site, Vec<Diagnostic>) {
-    let (articles, excluded): (Vec<_>, Vec<_>) = articles.into_iter().partition(|a| drafts || !a.draft);
+pub fn resolve(
+    config: SiteConfig,
+    articles: Vec<Article>,
+    drafts: bool,
+) -> (Site, Vec<Diagnostic>) {
+    let (articles, excluded): (Vec<_>, Vec<_>) =
+        articles.into_iter().partition(|a| drafts || !a.draft);
     let mut diags = Vec::new();
     let mut site = graph::index(config, articles, &mut diags);
     let forward = links::check_relations(&site, &excluded, &mut diags);
@@ -26,7 +31,10 @@ pub fn resolve(config: SiteConfig, articles: Vec<Article>, drafts: bool) -> (Sit
 }
 
 /// The existing name closest to `wanted`, if one is close enough to be a likely typo.
-pub(crate) fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    wanted: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (wanted.chars().count() / 2).max(2);
     candidates
         .map(|c| (strsim::levenshtein(wanted, c), c))

@@ -29,7 +29,12 @@ pub(crate) fn read(dir: &Path) -> Option<BTreeSet<String>> {
         return None;
     }
     // A listed path must stay inside the directory; anything else is not ours to touch.
-    Some(lines.filter(|l| !l.is_empty() && !l.split('/').any(|c| c == ".." || c.is_empty())).map(str::to_owned).collect())
+    Some(
+        lines
+            .filter(|l| !l.is_empty() && !l.split('/').any(|c| c == ".." || c.is_empty()))
+            .map(str::to_owned)
+            .collect(),
+    )
 }
 
 /// Deletes the files `dir`'s manifest lists, then the manifest, then directories left empty.

@@ -24,9 +24,10 @@ use std::path::Path;
 /// An unsafe output directory, or the first I/O failure, naming its path; the old output is
 /// then untouched.
 pub fn write_site(output: &Path, outputs: &Outputs) -> Result<usize, Error> {
-    if output.parent().is_none() {
+    let Some(parent) = output.parent() else {
         return Err(Error::Usage(format!("{} has no parent directory", output.display())));
-    }
+    };
+    std::fs::create_dir_all(parent).map_err(Error::write(parent))?;
     swap::remove_stale_staging(output);
     let staging = swap::staging_path(output);
     std::fs::create_dir(&staging).map_err(Error::write(&staging))?;
@@ -43,7 +44,11 @@ pub fn write_site(output: &Path, outputs: &Outputs) -> Result<usize, Error> {
 /// then every file, in parallel.
 fn fill(staging: &Path, outputs: &Outputs) -> Result<(), Error> {
     manifest::write(staging, outputs.keys())?;
-    let dirs: BTreeSet<&Path> = outputs.keys().filter_map(|p| Path::new(p).parent()).filter(|p| !p.as_os_str().is_empty()).collect();
+    let dirs: BTreeSet<&Path> = outputs
+        .keys()
+        .filter_map(|p| Path::new(p).parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
     for dir in dirs {
         let path = staging.join(dir);
         std::fs::create_dir_all(&path).map_err(Error::write(&path))?;

@@ -20,11 +20,15 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<PathBuf, Error> {
         return refuse("it is the site root; choose a directory inside it such as public/".into());
     }
     if root.starts_with(&output) {
-        return refuse("it contains the site root; choose a directory inside the site such as public/".into());
+        return refuse(
+            "it contains the site root; choose a directory inside the site such as public/".into(),
+        );
     }
     for dir in [CONTENT_DIR, TEMPLATES_DIR] {
         if output.starts_with(root.join(dir)) {
-            return refuse(format!("it is inside {dir}/, which holds the site's sources; choose a directory outside it such as public/"));
+            return refuse(format!(
+                "it is inside {dir}/, which holds the site's sources; choose a directory outside it such as public/"
+            ));
         }
     }
     if output.exists() {
@@ -34,7 +38,11 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<PathBuf, Error> {
         let foreign = foreign_files(&output)?;
         if !foreign.is_empty() {
             let shown: Vec<_> = foreign.iter().take(5).map(String::as_str).collect();
-            let more = if foreign.len() > 5 { format!(" and {} more", foreign.len() - 5) } else { String::new() };
+            let more = if foreign.len() > 5 {
+                format!(" and {} more", foreign.len() - 5)
+            } else {
+                String::new()
+            };
             return refuse(format!(
                 "it holds files kbgen did not write ({}{more}); move them elsewhere or choose another --output",
                 shown.join(", ")
@@ -57,7 +65,8 @@ fn foreign_files(dir: &Path) -> Result<Vec<String>, Error> {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let rel =
+            rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         if rel != manifest::MANIFEST && !listed.contains(&rel) {
             foreign.push(rel);
         }

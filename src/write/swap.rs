@@ -9,10 +9,12 @@ const STAGING_TAG: &str = ".kbgen-staging-";
 
 /// A fresh sibling path for the next build of `output`.
 pub(super) fn staging_path(output: &Path) -> PathBuf {
-    let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let name =
+        output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     let mut n = 0u32;
     loop {
-        let candidate = output.with_file_name(format!(".{name}{STAGING_TAG}{}-{n}", std::process::id()));
+        let candidate =
+            output.with_file_name(format!(".{name}{STAGING_TAG}{}-{n}", std::process::id()));
         if !candidate.exists() {
             return candidate;
         }
@@ -45,7 +47,10 @@ pub(super) fn swap_into_place(staging: &Path, output: &Path) -> Result<(), Error
     }
     // No atomic exchange on this file system: two renames, with the old tree set aside
     // first so that a failure can put it back.
-    let old = staging.with_file_name(format!("{}-old", staging.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())));
+    let old = staging.with_file_name(format!(
+        "{}-old",
+        staging.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    ));
     std::fs::rename(output, &old).map_err(Error::write(output))?;
     if let Err(e) = std::fs::rename(staging, output) {
         let _ = std::fs::rename(&old, output);

@@ -1,0 +1,239 @@
+//! `kbgen build` on the good fixture: every page kind, the graph on each page, Markdown
+//! features, feeds, determinism and head metadata.
+
+use crate::{Site, attr_values, main_region};
+
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no section {id}"));
+    let end = html[start..].find("</section>").map_or(html.len(), |e| start + e);
+    &html[start..end]
+}
+
+#[test]
+fn writes_every_page_kind() {
+    let site = Site::fixture("good");
+    let files = site.build(&[]);
+    for expected in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "atom.xml",
+        "robots.txt",
+        "assets/style.css",
+        "assets/favicon.svg",
+        "symptoms/index.html",
+        "causes/index.html",
+        "remedies/index.html",
+        "channels/index.html",
+        "guides/index.html",
+        "symptoms/settlement-failed/index.html",
+        "causes/account-frozen/index.html",
+        "remedies/check-network/index.html",
+        "channels/official-site/index.html",
+        "guides/fees/index.html",
+        "tags/index.html",
+        "tags/结算/index.html",
+    ] {
+        assert!(files.contains_key(expected), "missing {expected}; have {:?}", files.keys());
+    }
+    assert!(!files.keys().any(|k| k.contains("draft-symptom")), "drafts are left out by default");
+}
+
+#[test]
+fn drafts_flag_publishes_drafts() {
+    let site = Site::fixture("good");
+    let files = site.build(&["--drafts"]);
+    assert!(files.contains_key("symptoms/draft-symptom/index.html"));
+}
+
+#[test]
+fn home_lists_symptoms_first_then_each_kind() {
+    let site = Site::fixture("good");
+    site.build(&[]);
+    let home = site.read("public/index.html");
+    let order: Vec<_> =
+        ["kb-home-symptom", "kb-home-cause", "kb-home-remedy", "kb-home-channel", "kb-home-guide"]
+            .iter()
+            .map(|id| home.find(id).unwrap_or_else(|| panic!("no {id}")))
+            .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert!(home.contains("href=\"symptoms/settlement-failed/\""));
+    assert!(home.contains("href=\"guides/fees/\""), "every article is one click from home");
+}
+
+#[test]
+fn symptom_page_ranks_causes_with_signs_and_remedies_then_related() {
+    let site = Site::fixture("good");
+    site.build(&[]);
+    let page = site.read("public/symptoms/settlement-failed/index.html");
+    let causes = section(&page, "kb-rel-causes");
+    let frozen = causes.find("账户被冻结").unwrap();
+    let network = causes.find("网络不稳定").unwrap();
+    assert!(frozen < network, "causes keep front-matter order");
+    assert!(causes.contains("结算账户被银行或支付公司冻结。"), "cause summary shown");
+    assert!(causes.contains("客服确认账户状态异常"), "cause signs shown");
+    assert!(
+        causes.contains("href=\"../../remedies/contact-support/\""),
+        "links to the cause's remedies"
+    );
+    let all = section(&page, "kb-all-remedy");
+    assert!(all.contains("检查网络") && all.contains("联系客服"), "remedies via causes");
+    let related = section(&page, "kb-related");
+    assert!(related.contains("刷卡失败"), "symptoms sharing a cause are related");
+    let backlinks = section(&page, "kb-backlinks");
+    assert!(
+        backlinks.contains("href=\"../../symptoms/card-declined/\""),
+        "body links become backlinks"
+    );
+    assert!(page.contains("<nav class=\"breadcrumb"), "breadcrumb");
+}
+
+#[test]
+fn cause_and_remedy_pages_show_inverse_relations() {
+    let site = Site::fixture("good");
+    site.build(&[]);
+    let cause = site.read("public/causes/network-problem/index.html");
+    let symptoms = section(&cause, "kb-inv-symptom");
+    assert!(symptoms.contains("钱没有到账") && symptoms.contains("刷卡失败"));
+    let remedies = section(&cause, "kb-rel-remedies");
+    assert!(remedies.find("检查网络").unwrap() < remedies.find("联系客服").unwrap());
+    let remedy = site.read("public/remedies/contact-support/index.html");
+    let causes = section(&remedy, "kb-inv-cause");
+    assert!(causes.contains("账户被冻结") && causes.contains("网络不稳定"));
+    let via = section(&remedy, "kb-via-symptom");
+    assert!(
+        via.contains("钱没有到账") && via.contains("刷卡失败"),
+        "a remedy lists its causes' symptoms"
+    );
+    assert!(remedy.contains("1 个工作日") && remedy.contains("根本解决"));
+}
+
+#[test]
+fn markdown_extensions_and_chinese_emphasis_render() {
+    let site = Site::fixture("good");
+    site.build(&[]);
+    let page = site.read("public/symptoms/settlement-failed/index.html");
+    assert!(page.contains("<strong>注意：</strong>请先核对"), "CJK bold");
+    assert!(page.contains("<table>") && page.contains("<div class=\"table-wrap\">"));
+    assert!(page.contains("class=\"alert alert-warning\""));
+    assert!(page.contains("type=\"checkbox\""));
+    assert!(page.contains("<del>旧办法</del>"));
+    assert!(page.contains("footnote-definition"));
+    assert!(page.contains("<h2 id=\"先看交易记录\">"), "heading ids keep Chinese");
+}
+
+#[test]
+fn pages_match_snapshots() {
+    let site = Site::fixture("good");
+    site.build(&[]);
+    for page in [
+        "index.html",
+        "symptoms/settlement-failed/index.html",
+        "causes/network-problem/index.html",
+        "remedies/contact-support/index.html",
+        "channels/official-site/index.html",
+        "tags/结算/index.html",
+    ] {
+        let html = site.read(&format!("public/{page}"));
+        let name = if page == "index.html" {
+            "home".to_owned()
+        } else {
+            page.trim_end_matches("/index.html").replace('/', "__")
+        };
+        insta::assert_snapshot!(format!("main__{name}"), main_region(&html));
+    }
+}
+
+#[test]
+fn two_builds_give_identical_bytes() {
+    let a = Site::fixture("good");
+    let b = Site::fixture("good");
+    assert_eq!(a.build(&[]), b.build(&[]));
+}
+
+#[test]
+fn head_has_metadata_and_no_inline_code_or_external_resources() {
+    let site = Site::fixture("good");
+    let files = site.build(&[]);
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8(bytes.clone()).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"), "{path}");
+        assert!(html.contains("<meta name=\"description\" content=\""), "{path}");
+        assert!(html.contains("property=\"og:title\""), "{path}");
+        assert!(html.contains("rel=\"icon\""), "{path}");
+        assert!(!html.contains(" style=\"") && !html.contains("<style"), "{path}: inline style");
+        for script in html.match_indices("<script").map(|(i, _)| &html[i..i + 40]) {
+            assert!(
+                script.starts_with("<script type=\"application/ld+json\">"),
+                "{path}: inline script {script}"
+            );
+        }
+        for src in attr_values(&html, "src") {
+            assert!(!src.contains("://"), "{path}: external resource {src}");
+        }
+        for (i, _) in html.match_indices("<link ") {
+            let tag = &html[i..i + html[i..].find('>').unwrap()];
+            if tag.contains("rel=\"stylesheet\"") || tag.contains("rel=\"icon\"") {
+                assert!(!tag.contains("://"), "{path}: external {tag}");
+            }
+        }
+    }
+    let page = &files["symptoms/settlement-failed/index.html"];
+    let page = String::from_utf8_lossy(page);
+    assert!(page.contains(
+        "<link rel=\"canonical\" href=\"https://kb.example.com/symptoms/settlement-failed/\">"
+    ));
+    let ld_start = page.find("<script type=\"application/ld+json\">").unwrap() + 35;
+    let ld_end = ld_start + page[ld_start..].find("</script>").unwrap();
+    let ld: serde_json::Value = serde_json::from_str(&page[ld_start..ld_end]).unwrap();
+    let types: Vec<_> =
+        ld["@graph"].as_array().unwrap().iter().map(|v| v["@type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["TechArticle", "BreadcrumbList"]);
+    assert_eq!(
+        ld["@graph"][1]["itemListElement"][2]["item"],
+        "https://kb.example.com/symptoms/settlement-failed/"
+    );
+}
+
+#[test]
+fn feeds_sitemap_and_robots_use_the_base_url() {
+    let site = Site::fixture("good");
+    site.build(&[]);
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains(
+        "<loc>https://kb.example.com/symptoms/settlement-failed/</loc><lastmod>2026-11-20</lastmod>"
+    ));
+    assert!(
+        sitemap.contains("<loc>https://kb.example.com/tags/%E7%BB%93%E7%AE%97/</loc>"),
+        "{sitemap}"
+    );
+    let atom = site.read("public/atom.xml");
+    let first = atom.find("钱没有到账").unwrap();
+    let second = atom.find("刷卡失败").unwrap();
+    assert!(first < second, "newest entry first");
+    assert!(atom.contains("<updated>2026-11-20T00:00:00Z</updated>"));
+    assert!(site.read("public/robots.txt").contains("Sitemap: https://kb.example.com/sitemap.xml"));
+}
+
+#[test]
+fn base_url_changes_only_absolute_urls() {
+    let a = Site::fixture("good");
+    let b = Site::fixture("good");
+    let one = a.build(&[]);
+    let two = b.build(&["--base-url", "https://other.example/sub/path"]);
+    assert_eq!(one.keys().collect::<Vec<_>>(), two.keys().collect::<Vec<_>>());
+    for (path, bytes) in &one {
+        let (x, y) = (String::from_utf8_lossy(bytes), String::from_utf8_lossy(&two[path]));
+        for (l1, l2) in x.lines().zip(y.lines()) {
+            if l1 != l2 {
+                assert!(
+                    l2.contains("https://other.example/sub/path/") || path == "404.html",
+                    "{path}: {l1} / {l2}"
+                );
+            }
+        }
+    }
+    let page = String::from_utf8_lossy(&two["symptoms/settlement-failed/index.html"]).into_owned();
+    assert!(page.contains("href=\"https://other.example/sub/path/symptoms/settlement-failed/\""));
+    assert!(page.contains("href=\"../../assets/style.css\""), "internal links stay relative");
+}
