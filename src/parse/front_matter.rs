@@ -64,6 +64,8 @@ pub(crate) struct Fields {
     pub(crate) relations: Vec<(String, super::RelationItems)>,
     /// Kind-specific fields, passed to templates as they are.
     pub(crate) extra: serde_json::Map<String, serde_json::Value>,
+    /// Problems that do not stop the article, such as a likely misspelt field name.
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 /// Reads the fields of `split.yaml`; collects every problem rather than stopping at one.
@@ -182,6 +184,16 @@ pub(crate) fn read_fields(
                         None => diags.push(wrong("a list of slugs")),
                     }
                 } else {
+                    let known = crate::config::COMMON_FIELDS
+                        .iter()
+                        .copied()
+                        .chain(kind.relations.iter().map(|r| r.field.as_str()));
+                    if let Some(near) = crate::resolve::closest(&key, known) {
+                        fields.warnings.push(
+                            Diagnostic::warning("unknown-field", path, at, format!("'{key}' is not a field kbgen knows; it is passed to templates as it is"))
+                                .with_help(format!("did you mean '{near}'?")),
+                        );
+                    }
                     match serde_json::to_value(&value) {
                         Ok(v) => {
                             fields.extra.insert(key, v);
@@ -350,6 +362,15 @@ mod tests {
         assert_eq!(f.weight, 3);
         assert_eq!(f.relations[0].1, [("risk".to_owned(), (6, 5)), ("network".to_owned(), (7, 5))]);
         assert_eq!(f.extra["checks"], serde_json::json!(["看屏幕"]));
+        assert!(f.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_misspelt_field_is_a_warning_that_names_the_right_one() {
+        let f = read("---\ntitle: x\ncuases: [a]\n---\n").unwrap();
+        assert_eq!(f.warnings.len(), 1);
+        assert_eq!((f.warnings[0].line, f.warnings[0].code), (3, "unknown-field"));
+        assert_eq!(f.warnings[0].help.as_deref(), Some("did you mean 'causes'?"));
     }
 
     #[test]

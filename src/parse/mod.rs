@@ -85,13 +85,16 @@ pub fn parse_all(
     config: &SiteConfig,
     portable: bool,
 ) -> (Vec<Article>, Vec<Diagnostic>) {
-    let results: Vec<Result<Article, Vec<Diagnostic>>> =
+    let results: Vec<Result<(Article, Vec<Diagnostic>), Vec<Diagnostic>>> =
         sources.par_iter().map(|s| parse_article(s, config, portable)).collect();
     let mut articles = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
     for r in results {
         match r {
-            Ok(a) => articles.push(a),
+            Ok((a, warnings)) => {
+                articles.push(a);
+                diags.extend(warnings);
+            }
             Err(d) => diags.extend(d),
         }
     }
@@ -100,13 +103,15 @@ pub fn parse_all(
 
 /// Parses one source.
 ///
+/// Returns the article with its warnings.
+///
 /// # Errors
 /// Every front-matter problem of the file.
 pub fn parse_article(
     source: &Source,
     config: &SiteConfig,
     portable: bool,
-) -> Result<Article, Vec<Diagnostic>> {
+) -> Result<(Article, Vec<Diagnostic>), Vec<Diagnostic>> {
     let path = &source.path;
     let text = &source.text;
     let kind = &config.kinds[source.kind];
@@ -145,7 +150,7 @@ pub fn parse_article(
             BodyLink { target, anchor, pos, dest: l.dest }
         })
         .collect();
-    Ok(Article {
+    let article = Article {
         kind: source.kind,
         slug: source.slug.clone(),
         path: path.clone(),
@@ -162,7 +167,8 @@ pub fn parse_article(
         headings: body.headings,
         links,
         text: body.text,
-    })
+    };
+    Ok((article, fields.warnings))
 }
 
 /// The source path a relative `.md` link points to, if it is one.

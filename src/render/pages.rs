@@ -12,6 +12,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
+/// How many articles of the first (lead) kind the home page lists; the rest are one
+/// click away on the kind's list page.
+const HOME_LEAD_LIMIT: usize = 60;
+/// How many articles of each other kind the home page lists.
+const HOME_LIMIT: usize = 12;
+
 /// One page to render.
 enum Job<'a> {
     Home,
@@ -85,7 +91,11 @@ fn render_job(
                     title: kind.label.clone(),
                     url: views.href(&urls::kind_dir(&kind.dir)),
                     count: site.by_kind[k].len(),
-                    items: site.by_kind[k].iter().map(|&i| views.item(i)).collect(),
+                    items: site.by_kind[k]
+                        .iter()
+                        .take(if k == 0 { HOME_LEAD_LIMIT } else { HOME_LIMIT })
+                        .map(|&i| views.item(i))
+                        .collect(),
                 })
                 .collect();
             ctx.insert("sections", &sections);
