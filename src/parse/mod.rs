@@ -79,13 +79,16 @@ pub enum LinkTarget {
     Other,
 }
 
+/// One source's outcome: the article and its warnings, or its errors.
+type Parsed = Result<(Article, Vec<Diagnostic>), Vec<Diagnostic>>;
+
 /// Parses all sources in parallel; output order is input order.
 pub fn parse_all(
     sources: &[Source],
     config: &SiteConfig,
     portable: bool,
 ) -> (Vec<Article>, Vec<Diagnostic>) {
-    let results: Vec<Result<(Article, Vec<Diagnostic>), Vec<Diagnostic>>> =
+    let results: Vec<Parsed> =
         sources.par_iter().map(|s| parse_article(s, config, portable)).collect();
     let mut articles = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
@@ -107,11 +110,7 @@ pub fn parse_all(
 ///
 /// # Errors
 /// Every front-matter problem of the file.
-pub fn parse_article(
-    source: &Source,
-    config: &SiteConfig,
-    portable: bool,
-) -> Result<(Article, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn parse_article(source: &Source, config: &SiteConfig, portable: bool) -> Parsed {
     let path = &source.path;
     let text = &source.text;
     let kind = &config.kinds[source.kind];
