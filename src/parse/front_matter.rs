@@ -184,11 +184,13 @@ pub(crate) fn read_fields(
                         None => diags.push(wrong("a list of slugs")),
                     }
                 } else {
-                    let known = crate::config::COMMON_FIELDS
+                    // Kind-specific fields are free-form, so only a one-edit slip from a known
+                    // field (`cuases`, `summery`, `tag`) is worth a warning.
+                    let mut known = crate::config::COMMON_FIELDS
                         .iter()
                         .copied()
                         .chain(kind.relations.iter().map(|r| r.field.as_str()));
-                    if let Some(near) = crate::resolve::closest(&key, known) {
+                    if let Some(near) = known.find(|k| strsim::damerau_levenshtein(&key, k) == 1) {
                         fields.warnings.push(
                             Diagnostic::warning("unknown-field", path, at, format!("'{key}' is not a field kbgen knows; it is passed to templates as it is"))
                                 .with_help(format!("did you mean '{near}'?")),
@@ -371,6 +373,8 @@ mod tests {
         assert_eq!(f.warnings.len(), 1);
         assert_eq!((f.warnings[0].line, f.warnings[0].code), (3, "unknown-field"));
         assert_eq!(f.warnings[0].help.as_deref(), Some("did you mean 'causes'?"));
+        // A kind-specific field that merely resembles one is fine.
+        assert!(read("---\ntitle: x\ntime: 5 分钟\n---\n").unwrap().warnings.is_empty());
     }
 
     #[test]
