@@ -25,7 +25,7 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate the site and write nothing.
     Check(SiteArgs),
-    /// Write a new article skeleton: content/<dir>/<SLUG>.md.
+    /// Write a new article skeleton: content/DIR/SLUG.md.
     New(NewArgs),
     /// Create a new site in DIR.
     Init(InitArgs),
