@@ -8,6 +8,7 @@ pub(crate) const EMBEDDED: &[(&str, &[u8])] = &[
     ("404.html", include_bytes!("../templates/404.html")),
     ("article.html", include_bytes!("../templates/article.html")),
     ("assets/favicon.svg", include_bytes!("../templates/assets/favicon.svg")),
+    ("assets/search.js", include_bytes!("../templates/assets/search.js")),
     ("assets/style.css", include_bytes!("../templates/assets/style.css")),
     ("base.html", include_bytes!("../templates/base.html")),
     ("cause.html", include_bytes!("../templates/cause.html")),
@@ -20,6 +21,7 @@ pub(crate) const EMBEDDED: &[(&str, &[u8])] = &[
     ("partials/card.html", include_bytes!("../templates/partials/card.html")),
     ("partials/links.html", include_bytes!("../templates/partials/links.html")),
     ("remedy.html", include_bytes!("../templates/remedy.html")),
+    ("search.html", include_bytes!("../templates/search.html")),
     ("symptom.html", include_bytes!("../templates/symptom.html")),
     ("tags.html", include_bytes!("../templates/tags.html")),
 ];

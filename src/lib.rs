@@ -1,6 +1,6 @@
 //! kbgen: a static site generator for troubleshooting knowledge bases.
 //!
-//! The pipeline is load → parse → resolve → render → write; each stage is a module that takes
+//! The pipeline is load → parse → resolve → render → index → write; each stage is a module that takes
 //! the previous stage's plain data and returns new data plus diagnostics. [`check_site`]
 //! runs every stage but `write`; [`build_site`] runs them all.
 
@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod config;
 pub mod diag;
 pub mod error;
+pub mod index;
 pub mod load;
 pub mod options;
 pub mod parse;
@@ -103,9 +104,10 @@ pub fn run_pipeline(options: &BuildOptions) -> Result<Pipeline, Error> {
     let Some(tera) = tera.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
         return Ok(finish(diags, Some(site), None));
     };
-    let (outputs, render_diags) =
+    let (mut outputs, render_diags) =
         render::render_site(&site, &theme, &tera, RenderOptions { portable: options.portable });
     diags.extend(render_diags);
+    outputs.extend(index::build_index(&site, options.portable));
     let ok = !diags.iter().any(Diagnostic::is_error);
     Ok(finish(diags, Some(site), ok.then_some(outputs)))
 }

@@ -40,6 +40,8 @@ pub(crate) struct Common<'a> {
     pub(crate) root: String,
     pub(crate) home: String,
     pub(crate) tags_url: String,
+    pub(crate) search_url: String,
+    pub(crate) search_page: bool,
     pub(crate) nav: Vec<Link>,
     pub(crate) breadcrumbs: Vec<Link>,
     pub(crate) page: PageMeta,

@@ -25,6 +25,7 @@ enum Job<'a> {
     Article(ArticleId),
     Tags,
     Tag(&'a str),
+    Search,
     NotFound,
 }
 
@@ -35,7 +36,7 @@ pub(super) fn render_pages(
     tera: &tera::Tera,
     options: RenderOptions,
 ) -> (Outputs, Vec<Diagnostic>) {
-    let mut jobs = vec![Job::Home, Job::Tags, Job::NotFound];
+    let mut jobs = vec![Job::Home, Job::Tags, Job::Search, Job::NotFound];
     jobs.extend((0..site.config.kinds.len()).map(Job::Kind));
     jobs.extend((0..site.articles.len()).map(Job::Article));
     jobs.extend(site.tags.keys().map(|t| Job::Tag(t.as_str())));
@@ -75,6 +76,7 @@ fn render_job(
         }
         Job::Tags => ("tags/".to_owned(), "tags.html".to_owned()),
         Job::Tag(slug) => (urls::tag_dir(slug), "list.html".to_owned()),
+        Job::Search => ("search/".to_owned(), "search.html".to_owned()),
         Job::NotFound => (String::new(), "404.html".to_owned()),
     };
     let views = Views { site, portable: options.portable, depth: urls::depth(&dir) };
@@ -184,6 +186,34 @@ fn render_job(
             ];
             (Some(title), description, crumbs, "website", None, None)
         }
+        Job::Search => {
+            // Without JavaScript the search page still lists every article of the lead kind.
+            let lead = config.kinds.first().map_or("", |k| k.label.as_str());
+            let items: Vec<_> = site
+                .by_kind
+                .first()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|&i| views.item(i))
+                .collect();
+            ctx.insert(
+                "fallback",
+                &ListView { title: lead.to_owned(), description: String::new(), items },
+            );
+            let crumbs = vec![
+                home_crumb(),
+                Link { title: "搜索".into(), url: views.href(&dir), current: true },
+            ];
+            (
+                Some("搜索".into()),
+                format!("搜索{}：按症状、原因、解决办法查找", config.title),
+                crumbs,
+                "website",
+                None,
+                None,
+            )
+        }
         Job::NotFound => (
             Some("页面不存在".into()),
             "没有找到这个页面".into(),
@@ -226,6 +256,8 @@ fn render_job(
         },
         home: root_override.clone().map_or_else(|| views.href(""), |b| format!("{b}{index}")),
         tags_url: format!("{root}tags/{index}"),
+        search_url: format!("{root}search/{index}"),
+        search_page: matches!(job, Job::Search),
         root,
         nav,
         breadcrumbs,
