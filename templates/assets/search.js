@@ -114,15 +114,37 @@
 
   // ---- query evaluation ----
 
-  /** The distinct terms a query must match; words of two or more letters match by prefix. */
+  /** The distinct terms of a query. Words of two or more letters match by prefix. In a
+   * Chinese run, the bigrams that tile it are required and the ones bridging two tiles are
+   * optional: 结算失败 needs 结算 and 失败, and 算失 only ranks the exact phrase higher. */
   function queryTerms(query) {
     var seen = {};
     var terms = [];
-    tokenize(query).forEach(function (t) {
-      if (seen[t.text]) return;
-      seen[t.text] = true;
-      terms.push({ text: t.text, prefix: t.type === "word" && Array.from(t.text).length >= 2 });
-    });
+    var add = function (text, prefix, optional) {
+      if (seen[text] !== undefined) {
+        if (!optional) terms[seen[text]].optional = false;
+        return;
+      }
+      seen[text] = terms.length;
+      terms.push({ text: text, prefix: prefix, optional: optional });
+    };
+    var tokens = tokenize(query);
+    var i = 0;
+    while (i < tokens.length) {
+      var t = tokens[i];
+      if (t.type !== "bigram") {
+        add(t.text, t.type === "word" && Array.from(t.text).length >= 2, false);
+        i++;
+        continue;
+      }
+      var run = [];
+      while (i < tokens.length && tokens[i].type === "bigram" && (!run.length || Array.from(run[run.length - 1])[1] === Array.from(tokens[i].text)[0])) {
+        run.push(tokens[i].text);
+        i++;
+      }
+      // A run of n characters has n - 1 bigrams; keep the even ones and the last.
+      run.forEach(function (b, k) { add(b, false, !(k % 2 === 0 || k === run.length - 1)); });
+    }
     return terms;
   }
 
@@ -145,10 +167,12 @@
     return scores;
   }
 
-  /** Documents matching every term, best first: [{doc, score}]. */
+  /** Documents matching every required term, best first: [{doc, score}]. Optional terms
+   * only add to the score. */
   function rank(terms, buckets) {
     var total = null;
     terms.forEach(function (term) {
+      if (term.optional) return;
       var scores = termScores(term, buckets[term.text]);
       if (total === null) {
         total = scores;
@@ -160,6 +184,14 @@
       });
       total = next;
     });
+    if (total) {
+      terms.forEach(function (term) {
+        if (!term.optional) return;
+        termScores(term, buckets[term.text]).forEach(function (s, doc) {
+          if (total.has(doc)) total.set(doc, total.get(doc) + s);
+        });
+      });
+    }
     var out = [];
     if (total) total.forEach(function (score, doc) { out.push({ doc: doc, score: score }); });
     out.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
