@@ -133,7 +133,12 @@ mod tests {
             assert_eq!(u64::from(bucket_of(key, n)), v["expected"].as_u64().unwrap(), "{key}");
         }
         let p = &vectors["postings"];
-        let postings: Vec<(u32, u8)> = p["postings"].as_array().unwrap().iter().map(|x| (x[0].as_u64().unwrap() as u32, x[1].as_u64().unwrap() as u8)).collect();
+        let postings: Vec<(u32, u8)> = p["postings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| (x[0].as_u64().unwrap() as u32, x[1].as_u64().unwrap() as u8))
+            .collect();
         assert_eq!(encode_postings(&postings), p["encoded"].as_str().unwrap());
         for v in vectors["varint"].as_array().unwrap() {
             let mut s = String::new();

@@ -1,12 +1,14 @@
 //! The CLI test suite: runs the real `kbgen` binary against fixture sites copied into
 //! temporary directories. One module per feature.
 
+mod browser;
 mod build;
 mod check;
 mod errors;
 mod links;
 mod safety;
 mod scaffold;
+mod search;
 mod shipped;
 
 use assert_cmd::Command;

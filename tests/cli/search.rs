@@ -1,0 +1,140 @@
+//! Search end to end in headless Chromium against the built shipped site: served over HTTP
+//! with a strict CSP, and opened from disk as a portable build.
+
+use crate::browser::{ARROW_DOWN, Browser, ENTER, Server};
+use crate::copy_dir;
+use std::path::Path;
+
+/// Builds the shipped site twice (served and portable) into a temp dir.
+fn shipped_builds() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    copy_dir(&repo.join("content"), &dir.path().join("content"));
+    for extra in [&[][..], &["--portable", "--output"][..]] {
+        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_kbgen"));
+        cmd.args(["build", "-q", "--root"]).arg(dir.path()).args(extra);
+        if !extra.is_empty() {
+            cmd.arg(dir.path().join("portable"));
+        }
+        cmd.assert().success();
+    }
+    dir
+}
+
+const RESULTS: &str = "return Array.from(document.querySelectorAll('#ID .search-result a')).map(a => a.getAttribute('href'))";
+
+fn results(browser: &Browser, id: &str) -> Vec<String> {
+    let script = RESULTS.replace("ID", id);
+    browser.wait_for(&format!("{script}.length"));
+    serde_json::from_value(browser.eval(&script)).unwrap()
+}
+
+#[test]
+fn search_in_chromium_finds_chinese_pinyin_and_nothing_under_a_strict_csp() {
+    let builds = shipped_builds();
+    let server = Server::start(&builds.path().join("public"));
+    let browser = Browser::start();
+
+    // Typing in the header box of the home page: 结算 lists the settlement symptom first,
+    // with the match marked.
+    browser.goto(&server.url);
+    browser.type_into("#kb-q", "结算");
+    let hits = results(&browser, "kb-hits");
+    assert!(hits[0].ends_with("symptoms/settlement-failed/"), "{hits:?}");
+    let marks = browser.eval(
+        "return Array.from(document.querySelectorAll('#kb-hits mark')).map(m => m.textContent)",
+    );
+    assert!(marks.as_array().unwrap().iter().any(|m| m == "结算"), "{marks}");
+    let status = browser.eval("return document.getElementById('kb-status').textContent");
+    assert!(status.as_str().unwrap().starts_with("找到 "), "{status}");
+
+    // Keyboard: ↓ moves into the results, Enter opens the first one.
+    browser.type_into("#kb-q", ARROW_DOWN);
+    let focused = browser.eval("return document.activeElement.getAttribute('href')");
+    assert_eq!(focused.as_str(), Some(hits[0].as_str()));
+    browser.type_into("#kb-hits a", ENTER);
+    browser.wait_for("return location.pathname.endsWith('/symptoms/settlement-failed/')");
+
+    // `/` focuses the search box from anywhere on a page.
+    browser.type_into("body", "/");
+    assert_eq!(browser.eval("return document.activeElement.id"), "kb-q");
+
+    // The search page: pinyin finds the same symptom; a merchant's phrase too.
+    browser.goto(&format!("{}search/?q=jiesuan", server.url));
+    let hits = results(&browser, "kb-page-hits");
+    assert!(hits[0].ends_with("symptoms/settlement-failed/"), "jiesuan: {hits:?}");
+    browser.goto(&format!("{}search/?q=%E9%92%B1%E6%B2%A1%E5%88%B0%E8%B4%A6", server.url));
+    assert!(results(&browser, "kb-page-hits")[0].ends_with("symptoms/settlement-failed/"));
+    let fallback_hidden = browser.eval("return document.getElementById('kb-fallback').hidden");
+    assert_eq!(fallback_hidden, true, "results replace the no-JS symptom list");
+
+    // Nonsense shows the empty state with suggested symptoms.
+    browser.goto(&format!("{}search/?q=qzxqzxq", server.url));
+    let status = browser.wait_for("return document.querySelector('.search-empty') && document.getElementById('kb-page-status').textContent");
+    assert!(status.as_str().unwrap().contains("没有找到"), "{status}");
+    let suggestions = browser.eval("return document.querySelectorAll('.search-empty a').length");
+    assert!(suggestions.as_u64().unwrap() >= 3, "{suggestions}");
+
+    // Nothing the site did broke the policy.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let reports = server.reports.lock().unwrap();
+    assert!(reports.is_empty(), "CSP violations: {reports:?}");
+}
+
+#[test]
+fn portable_search_works_opened_from_disk() {
+    let builds = shipped_builds();
+    let browser = Browser::start();
+    let page = builds.path().join("portable/search/index.html");
+    browser.goto(&format!("file://{}?q=%E7%BB%93%E7%AE%97", page.display()));
+    let hits = results(&browser, "kb-page-hits");
+    assert!(hits[0].ends_with("symptoms/settlement-failed/index.html"), "{hits:?}");
+}
+
+#[test]
+fn without_javascript_the_search_page_lists_every_symptom() {
+    let builds = shipped_builds();
+    let html = std::fs::read_to_string(builds.path().join("public/search/index.html")).unwrap();
+    let fallback = &html[html.find("id=\"kb-fallback\"").unwrap()..];
+    let symptoms =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("content/symptoms"))
+            .unwrap()
+            .count();
+    assert_eq!(fallback.matches("class=\"card\"").count(), symptoms);
+}
+
+/// The CSP check above can fail: an inline script on a served page is reported.
+#[test]
+fn the_csp_harness_reports_an_inline_script() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!DOCTYPE html><title>x</title><script>document.title='ran'</script>",
+    )
+    .unwrap();
+    let server = Server::start(dir.path());
+    let browser = Browser::start();
+    browser.goto(&server.url);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while server.reports.lock().unwrap().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "no CSP report arrived");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(browser.eval("return document.title"), "x", "the inline script did not run");
+}
+
+/// The browser script's own tests (tokenizer, format, ranking) under node, on the vectors
+/// the Rust unit tests use.
+#[test]
+fn the_search_script_passes_its_node_tests() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search");
+    let out = std::process::Command::new("node")
+        .arg("--test")
+        .arg(dir.join("search.test.cjs"))
+        .output()
+        .expect("node is needed for the search script's tests (apt-get install -y nodejs)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("# fail 0") && !stdout.contains("# pass 0"), "{stdout}");
+}
