@@ -57,6 +57,9 @@ pub struct BuildArgs {
     /// Make links name index.html, so the site works opened from disk.
     #[arg(long)]
     pub portable: bool,
+    /// Print how long each stage took.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Options of `kbgen new`.

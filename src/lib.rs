@@ -37,6 +37,8 @@ pub struct Pipeline {
     pub site: Option<Site>,
     /// The rendered files, only if there were no errors.
     pub outputs: Option<Outputs>,
+    /// Wall time of each stage that ran, in order (`--timings`).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl Pipeline {
@@ -68,12 +70,14 @@ pub fn read_config(root: &Path) -> Result<Result<SiteConfig, Vec<Diagnostic>>, E
 pub fn run_pipeline(options: &BuildOptions) -> Result<Pipeline, Error> {
     let mut config = match read_config(&options.root)? {
         Ok(c) => c,
-        Err(diagnostics) => return Ok(Pipeline { diagnostics, site: None, outputs: None }),
+        Err(diagnostics) => return Ok(Pipeline { diagnostics, site: None, outputs: None, timings: Vec::new() }),
     };
     if let Some(url) = &options.base_url {
         config.base_url = Some(url.clone());
     }
+    let mut clock = Clock::start();
     let (loaded, mut diags) = load::load_site(&options.root, &config);
+    clock.lap("load");
     // Templates compile before any content work, so a theme error is reported at once.
     let theme = match assets::Theme::new(&loaded.overrides) {
         Ok(t) => t,
@@ -87,7 +91,7 @@ pub fn run_pipeline(options: &BuildOptions) -> Result<Pipeline, Error> {
                 )
                 .with_help("save the template as UTF-8"),
             );
-            return Ok(finish(diags, None, None));
+            return Ok(finish(diags, None, None, clock));
         }
     };
     let tera = match render::compile_theme(&theme) {
@@ -99,26 +103,51 @@ pub fn run_pipeline(options: &BuildOptions) -> Result<Pipeline, Error> {
     };
     let (articles, parse_diags) = parse::parse_all(&loaded.sources, &config, options.portable);
     diags.extend(parse_diags);
+    clock.lap("parse");
     let (site, resolve_diags) = resolve::resolve(config, articles, options.drafts);
     diags.extend(resolve_diags);
+    clock.lap("resolve");
     let Some(tera) = tera.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
-        return Ok(finish(diags, Some(site), None));
+        return Ok(finish(diags, Some(site), None, clock));
     };
     let (mut outputs, render_diags) =
         render::render_site(&site, &theme, &tera, RenderOptions { portable: options.portable });
     diags.extend(render_diags);
+    clock.lap("render");
+    if diags.iter().any(Diagnostic::is_error) {
+        return Ok(finish(diags, Some(site), None, clock));
+    }
     outputs.extend(index::build_index(&site, options.portable));
-    let ok = !diags.iter().any(Diagnostic::is_error);
-    Ok(finish(diags, Some(site), ok.then_some(outputs)))
+    clock.lap("index");
+    Ok(finish(diags, Some(site), Some(outputs), clock))
+}
+
+/// Stage timings for `--timings`.
+struct Clock {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Clock {
+    fn start() -> Self {
+        Self { last: std::time::Instant::now(), laps: Vec::new() }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 fn finish(
     mut diagnostics: Vec<Diagnostic>,
     site: Option<Site>,
     outputs: Option<Outputs>,
+    clock: Clock,
 ) -> Pipeline {
     diag::sort_diagnostics(&mut diagnostics);
-    Pipeline { diagnostics, site, outputs }
+    Pipeline { diagnostics, site, outputs, timings: clock.laps }
 }
 
 /// Validates the site without writing anything.
@@ -137,10 +166,12 @@ pub fn check_site(options: &BuildOptions) -> Result<Pipeline, Error> {
 pub fn build_site(options: &BuildOptions) -> Result<(Pipeline, usize), Error> {
     // Refuse a dangerous output before doing any work.
     let output = write::check_output_dir(&options.root, &options.output)?;
-    let pipeline = run_pipeline(options)?;
+    let mut pipeline = run_pipeline(options)?;
+    let start = std::time::Instant::now();
     let written = match &pipeline.outputs {
         Some(outputs) => write::write_site(&output, outputs)?,
         None => 0,
     };
+    pipeline.timings.push(("write", start.elapsed()));
     Ok((pipeline, written))
 }

@@ -33,7 +33,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             let (pipeline, written) = kbgen::build_site(&options)?;
             report(cli, &pipeline.diagnostics);
             if pipeline.has_errors() {
-                eprint!("{}", summary_line(&pipeline.diagnostics, false).to_owned() + "\n");
+                eprintln!("{}", summary_line(&pipeline.diagnostics, false));
                 return Ok(ExitCode::from(1));
             }
             if !cli.quiet {
@@ -43,6 +43,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                     options.output.display(),
                     start.elapsed()
                 );
+            }
+            if args.timings {
+                let laps: Vec<String> = pipeline.timings.iter().map(|(stage, d)| format!("{stage} {:.0?}", d)).collect();
+                println!("timings: {}", laps.join(" · "));
             }
         }
         Command::Check(args) => {
