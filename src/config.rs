@@ -25,6 +25,8 @@ pub struct SiteConfig {
     pub language: String,
     /// The content kinds, in the order they were declared (the first is the home page's lead).
     pub kinds: Vec<KindDef>,
+    /// Whether to build the search index, the search box and the search page.
+    pub search: bool,
 }
 
 /// One kind of article, e.g. `symptom`.
@@ -60,6 +62,8 @@ struct RawConfig {
     #[serde(default = "default_language")]
     language: String,
     kinds: IndexMap<String, RawKind>,
+    #[serde(default = "default_true")]
+    search: bool,
 }
 
 #[derive(Deserialize)]
@@ -69,6 +73,10 @@ struct RawKind {
     label: String,
     #[serde(default)]
     relations: IndexMap<String, String>,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_language() -> String {
@@ -209,6 +217,7 @@ impl SiteConfig {
             base_url,
             language: raw.language,
             kinds,
+            search: raw.search,
         })
     }
 

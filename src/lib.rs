@@ -70,11 +70,14 @@ pub fn read_config(root: &Path) -> Result<Result<SiteConfig, Vec<Diagnostic>>, E
 pub fn run_pipeline(options: &BuildOptions) -> Result<Pipeline, Error> {
     let mut config = match read_config(&options.root)? {
         Ok(c) => c,
-        Err(diagnostics) => return Ok(Pipeline { diagnostics, site: None, outputs: None, timings: Vec::new() }),
+        Err(diagnostics) => {
+            return Ok(Pipeline { diagnostics, site: None, outputs: None, timings: Vec::new() });
+        }
     };
     if let Some(url) = &options.base_url {
         config.base_url = Some(url.clone());
     }
+    config.search &= options.search;
     let mut clock = Clock::start();
     let (loaded, mut diags) = load::load_site(&options.root, &config);
     clock.lap("load");
@@ -110,15 +113,15 @@ pub fn run_pipeline(options: &BuildOptions) -> Result<Pipeline, Error> {
     let Some(tera) = tera.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
         return Ok(finish(diags, Some(site), None, clock));
     };
-    let (mut outputs, render_diags) =
+    let (outputs, render_diags) =
         render::render_site(&site, &theme, &tera, RenderOptions { portable: options.portable });
     diags.extend(render_diags);
     clock.lap("render");
     if diags.iter().any(Diagnostic::is_error) {
         return Ok(finish(diags, Some(site), None, clock));
     }
-    outputs.extend(index::build_index(&site, options.portable));
-    clock.lap("index");
+    // The search index is built by `build_site`, alongside writing: it cannot fail, so
+    // `check` has no use for it.
     Ok(finish(diags, Some(site), Some(outputs), clock))
 }
 
@@ -167,11 +170,28 @@ pub fn build_site(options: &BuildOptions) -> Result<(Pipeline, usize), Error> {
     // Refuse a dangerous output before doing any work.
     let output = write::check_output_dir(&options.root, &options.output)?;
     let mut pipeline = run_pipeline(options)?;
-    let start = std::time::Instant::now();
-    let written = match &pipeline.outputs {
-        Some(outputs) => write::write_site(&output, outputs)?,
-        None => 0,
+    let (Some(outputs), Some(site)) = (&pipeline.outputs, &pipeline.site) else {
+        return Ok((pipeline, 0));
     };
+    let start = std::time::Instant::now();
+    let index_time = std::sync::Mutex::new(None);
+    // The index is CPU work and writing pages mostly I/O: do both at once.
+    let index = || {
+        let start = std::time::Instant::now();
+        let files = if site.config.search {
+            index::build_index(site, options.portable)
+        } else {
+            Outputs::new()
+        };
+        *index_time.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some(start.elapsed());
+        files
+    };
+    let written = write::write_site(&output, outputs, index)?;
+    let index_time = index_time.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(t) = index_time.filter(|_| site.config.search) {
+        pipeline.timings.push(("index (alongside write)", t));
+    }
     pipeline.timings.push(("write", start.elapsed()));
     Ok((pipeline, written))
 }

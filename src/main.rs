@@ -45,7 +45,11 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             if args.timings {
-                let laps: Vec<String> = pipeline.timings.iter().map(|(stage, d)| format!("{stage} {:.0?}", d)).collect();
+                let laps: Vec<String> = pipeline
+                    .timings
+                    .iter()
+                    .map(|(stage, d)| format!("{stage} {:.0?}", d))
+                    .collect();
                 println!("timings: {}", laps.join(" · "));
             }
         }

@@ -18,6 +18,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Links name `index.html`.
     pub portable: bool,
+    /// Build the search index (if site.yaml does not turn search off).
+    pub search: bool,
 }
 
 impl BuildOptions {
@@ -39,6 +41,7 @@ impl BuildOptions {
             base_url,
             drafts: args.site.drafts,
             portable: args.portable,
+            search: true,
         })
     }
 
@@ -50,6 +53,7 @@ impl BuildOptions {
             base_url: None,
             drafts: args.drafts,
             portable: false,
+            search: true,
         }
     }
 }

@@ -1,10 +1,15 @@
 //! Stage 5, index: the static search index, built from the `&Site`.
 //!
 //! Takes the site; returns output files under `search/`: a small manifest (`index.js`),
-//! term shards (`t/<bucket>-<hash>.js`) fetched on demand by the bucket of each query term,
-//! and document shards (`d/<shard>-<hash>.js`) holding what a result shows. Every file is a
-//! script that hands its data to `kbgenSearch`, so search loads through `<script>` elements:
-//! no fetch, no eval, and it works from `file://` and under `script-src 'self'`.
+//! term shards (`t/<bucket>.js`) fetched on demand by the bucket of each query term, and
+//! document shards (`d/<shard>.js`) holding what a result shows. Every file is a script
+//! that hands its data to `kbgenSearch`, so search loads through `<script>` elements: no
+//! fetch, no eval, and it works from `file://` and under `script-src 'self'`.
+//!
+//! Shard names are stable so an edit leaves unchanged shards byte-identical. Each shard
+//! carries the index's *mapping version* (a hash of which article has which id, and of the
+//! bucket count); the script loads shards with `?v=<version>` and rejects a shard whose
+//! version differs from the manifest's, so a cached file from another build is never mixed in.
 
 mod pinyin;
 mod postings;
@@ -20,11 +25,13 @@ use serde_json::json;
 /// The size a term shard aims for; the number of buckets follows from the index size.
 const TARGET_SHARD_BYTES: usize = 12 * 1024;
 /// Documents per document shard: few, so showing ten results downloads little.
-pub const DOCS_PER_SHARD: usize = 8;
+pub const DOCS_PER_SHARD: usize = 4;
 /// Characters of body text a result may quote from.
-const SNIPPET_CHARS: usize = 160;
+const SNIPPET_CHARS: usize = 120;
 /// Characters of summary a result shows.
-const SUMMARY_CHARS: usize = 90;
+const SUMMARY_CHARS: usize = 70;
+/// Characters of aliases a result may quote from.
+const ALIAS_CHARS: usize = 50;
 /// Symptoms suggested when a query finds nothing.
 const SUGGESTIONS: usize = 8;
 
@@ -33,21 +40,36 @@ pub fn build_index(site: &Site, portable: bool) -> Outputs {
     let terms = postings::collect(site);
     let total: usize = terms.iter().map(|(t, p)| t.len() + p.len() + 6).sum();
     let buckets = (total / TARGET_SHARD_BYTES).max(1).next_power_of_two().min(4096) as u32;
+    let mut mapping = format!("{buckets}\n");
+    for id in 0..site.articles.len() {
+        mapping.push_str(&article_path(site, id));
+        mapping.push('\n');
+    }
+    let version = format!("{:08x}", shard::fnv1a64(mapping.as_bytes()) as u32);
     let mut by_bucket: Vec<Vec<(&str, &str)>> = vec![Vec::new(); buckets as usize];
     for (term, encoded) in &terms {
         by_bucket[shard::bucket_of(term, buckets) as usize].push((term, encoded));
     }
     let term_files: Vec<(String, Vec<u8>)> = by_bucket
-        .par_iter()
+        .into_par_iter()
         .enumerate()
-        .map(|(b, entries)| {
-            if entries.is_empty() {
-                return (String::new(), Vec::new());
+        .map(|(b, mut entries)| {
+            entries.sort_unstable();
+            let size: usize = entries.iter().map(|(t, e)| t.len() + e.len() + 6).sum();
+            let mut body = String::with_capacity(size + 48);
+            body.push_str(&format!("kbgenSearch.terms(\"{version}\",{b},{{"));
+            for (i, (term, encoded)) in entries.iter().enumerate() {
+                if i > 0 {
+                    body.push(',');
+                }
+                // Encoded postings use no character JSON would escape; terms might.
+                body.push_str(&serde_json::Value::from(*term).to_string());
+                body.push_str(":\"");
+                body.push_str(encoded);
+                body.push('"');
             }
-            let map: serde_json::Map<String, serde_json::Value> =
-                entries.iter().map(|(t, e)| ((*t).to_owned(), json!(e))).collect();
-            let body = format!("kbgenSearch.terms({b},{});\n", serde_json::Value::Object(map));
-            (format!("t/{b}-{:08x}.js", shard::fnv1a64(body.as_bytes()) as u32), body.into_bytes())
+            body.push_str("});\n");
+            (format!("search/t/{b}.js"), body.into_bytes())
         })
         .collect();
     let doc_files: Vec<(String, Vec<u8>)> = (0..site.articles.len().div_ceil(DOCS_PER_SHARD))
@@ -56,8 +78,11 @@ pub fn build_index(site: &Site, portable: bool) -> Outputs {
             let start = s * DOCS_PER_SHARD;
             let end = (start + DOCS_PER_SHARD).min(site.articles.len());
             let docs: Vec<_> = (start..end).map(|id| doc_record(site, id)).collect();
-            let body = format!("kbgenSearch.docs({s},{});\n", serde_json::Value::Array(docs));
-            (format!("d/{s}-{:08x}.js", shard::fnv1a64(body.as_bytes()) as u32), body.into_bytes())
+            let body = format!(
+                "kbgenSearch.docs(\"{version}\",{s},{});\n",
+                serde_json::Value::Array(docs)
+            );
+            (format!("search/d/{s}.js"), body.into_bytes())
         })
         .collect();
     let symptoms = site.by_kind.first().map(Vec::as_slice).unwrap_or_default();
@@ -67,14 +92,12 @@ pub fn build_index(site: &Site, portable: bool) -> Outputs {
         .map(|&id| json!([site.articles[id].title, article_path(site, id)]))
         .collect();
     let manifest = json!({
-        "v": 1,
+        "v": version,
         "n": site.articles.len(),
         "buckets": buckets,
         "docsPerShard": DOCS_PER_SHARD,
         "portable": portable,
         "kinds": site.config.kinds.iter().map(|k| &k.label).collect::<Vec<_>>(),
-        "t": term_files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(),
-        "d": doc_files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(),
         "suggest": suggest,
     });
     let mut out = Outputs::new();
@@ -82,11 +105,8 @@ pub fn build_index(site: &Site, portable: bool) -> Outputs {
         "search/index.js".into(),
         format!("kbgenSearch.manifest({manifest});\n").into_bytes(),
     );
-    for (name, bytes) in term_files.into_iter().chain(doc_files) {
-        if !name.is_empty() {
-            out.insert(format!("search/{name}"), bytes);
-        }
-    }
+    out.extend(term_files);
+    out.extend(doc_files);
     out
 }
 
@@ -105,7 +125,7 @@ fn doc_record(site: &Site, id: usize) -> serde_json::Value {
         a.title,
         a.kind,
         cut(a.summary.as_deref().unwrap_or(""), SUMMARY_CHARS),
-        a.aliases.join("、"),
+        cut(&a.aliases.join("、"), ALIAS_CHARS),
         cut(&a.text, SNIPPET_CHARS),
     ])
 }

@@ -1,29 +1,34 @@
 //! Pinyin terms for titles and aliases, so `jiesuan` and `js` find 结算.
 //!
-//! For every Chinese run we index, from each syllable on, the full pinyin and the initials of
-//! up to [`MAX_SYLLABLES`] syllables. Queries match them by prefix, so `jies` finds
-//! `jiesuanshibai` too.
+//! Queries of three or more letters match index terms by prefix, shorter ones exactly. So
+//! from each syllable of a Chinese run we index the longest window of up to
+//! [`MAX_SYLLABLES`] syllables, as full pinyin (`jiesuanshibai`, found by `jiesuan` and
+//! `jies`) and as initials (`jssb`, found by `jss`), plus the two-letter forms a short query
+//! needs exactly: the initials of two syllables (`js`) and a syllable as short as `ji`.
 
 use super::tokenize::{fold, is_han};
 use pinyin::ToPinyin;
 
 /// How many syllables one pinyin term spans at most.
-pub(super) const MAX_SYLLABLES: usize = 6;
+pub(super) const MAX_SYLLABLES: usize = 4;
 
-/// Full-pinyin and initials terms of `text`, in order, duplicates kept.
+/// Pinyin terms of `text`, in order, duplicates kept.
 pub(super) fn pinyin_terms(text: &str) -> Vec<String> {
     let mut terms = Vec::new();
     let mut run: Vec<&'static str> = Vec::new();
     let flush = |run: &mut Vec<&'static str>, terms: &mut Vec<String>| {
         for start in 0..run.len() {
             let window = &run[start..run.len().min(start + MAX_SYLLABLES)];
-            let full: String = window.concat();
+            terms.push(window.concat());
+            if window[0].len() <= 2 && window.len() > 1 {
+                terms.push(window[0].to_owned());
+            }
             let initials: String = window.iter().filter_map(|s| s.chars().next()).collect();
+            if initials.len() > 2 {
+                terms.push(initials[..2].to_owned());
+            }
             if initials.len() >= 2 {
                 terms.push(initials);
-            }
-            if full.len() >= 2 {
-                terms.push(full);
             }
         }
         run.clear();
@@ -43,12 +48,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn full_pinyin_and_initials_from_every_syllable() {
+    fn longest_windows_and_short_forms() {
         let terms = pinyin_terms("无法结算");
-        for expected in ["wufajiesuan", "wfjs", "fajiesuan", "fjs", "jiesuan", "js", "suan"] {
-            assert!(terms.contains(&expected.to_owned()), "{expected} in {terms:?}");
-        }
+        assert_eq!(
+            terms,
+            [
+                "wufajiesuan",
+                "wu",
+                "wf",
+                "wfjs",
+                "fajiesuan",
+                "fa",
+                "fj",
+                "fjs",
+                "jiesuan",
+                "js",
+                "suan"
+            ]
+            .map(String::from)
+        );
         assert!(pinyin_terms("POS机").contains(&"ji".to_owned()));
         assert!(pinyin_terms("abc").is_empty());
+        let long = pinyin_terms("结算失败怎么办");
+        assert!(
+            long.contains(&"jiesuanshibai".to_owned()),
+            "windows stop at four syllables: {long:?}"
+        );
+        assert!(!long.iter().any(|t| t.starts_with("jiesuanshibaizen")));
     }
 }

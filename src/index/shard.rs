@@ -13,15 +13,15 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
         .fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
-/// The bucket key of a term: Chinese terms by themselves; words by their first two
-/// characters, so a word prefix of two or more characters finds every completion in one
-/// bucket.
+/// The bucket key of a term: Chinese terms by themselves; words by their first three
+/// characters, so a word prefix of three or more characters finds every completion in one
+/// bucket (shorter words are matched exactly).
 pub fn bucket_key(term: &str) -> &str {
     let first = term.chars().next();
     if first.is_some_and(super::tokenize::is_han) {
         return term;
     }
-    match term.char_indices().nth(2) {
+    match term.char_indices().nth(3) {
         Some((i, _)) => &term[..i],
         None => term,
     }
@@ -111,9 +111,10 @@ mod tests {
     #[test]
     fn bucket_keys() {
         assert_eq!(bucket_key("结算"), "结算");
-        assert_eq!(bucket_key("jiesuan"), "ji");
+        assert_eq!(bucket_key("jiesuan"), "jie");
+        assert_eq!(bucket_key("js"), "js");
         assert_eq!(bucket_key("5"), "5");
-        assert_eq!(bucket_key("0.38%"), "0.");
+        assert_eq!(bucket_key("0.38%"), "0.3");
     }
 
     #[test]

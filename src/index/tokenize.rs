@@ -45,11 +45,21 @@ fn is_word_char(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit()
 }
 
-/// Splits text into tokens: words, and per Chinese run either one `Single` (a run of one
-/// character) or its overlapping bigrams.
-pub fn tokenize(text: &str) -> Vec<Token> {
+/// A token as the tokenizer finds it, without allocating for Chinese text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// A Latin word or number: its folded characters.
+    Word(&'a [char]),
+    /// Two adjacent Chinese characters.
+    Bigram(char, char),
+    /// A Chinese run of one character.
+    Single(char),
+}
+
+/// Calls `f` with every token of `text`, in order. [`tokenize`] and the index both use it,
+/// so they cannot drift apart.
+pub fn for_each_piece(text: &str, mut f: impl FnMut(Piece<'_>)) {
     let chars: Vec<char> = text.chars().map(fold).collect();
-    let mut tokens = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -58,11 +68,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             while i < chars.len() && is_han(chars[i]) {
                 i += 1;
             }
-            let run = &chars[start..i];
-            if run.len() == 1 {
-                tokens.push(Token::Single(run[0].to_string()));
+            if i - start == 1 {
+                f(Piece::Single(c));
             } else {
-                tokens.extend(run.windows(2).map(|w| Token::Bigram(w.iter().collect())));
+                for k in start..i - 1 {
+                    f(Piece::Bigram(chars[k], chars[k + 1]));
+                }
             }
         } else if is_word_char(c) {
             let start = i;
@@ -80,11 +91,24 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             if i < chars.len() && chars[i] == '%' && chars[i - 1].is_ascii_digit() {
                 i += 1;
             }
-            tokens.push(Token::Word(chars[start..i].iter().collect()));
+            f(Piece::Word(&chars[start..i]));
         } else {
             i += 1;
         }
     }
+}
+
+/// Splits text into tokens: words, and per Chinese run either one `Single` (a run of one
+/// character) or its overlapping bigrams.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    for_each_piece(text, |p| {
+        tokens.push(match p {
+            Piece::Word(w) => Token::Word(w.iter().collect()),
+            Piece::Bigram(a, b) => Token::Bigram([a, b].iter().collect()),
+            Piece::Single(c) => Token::Single(c.to_string()),
+        });
+    });
     tokens
 }
 

@@ -42,6 +42,7 @@ pub(crate) struct Common<'a> {
     pub(crate) tags_url: String,
     pub(crate) search_url: String,
     pub(crate) search_page: bool,
+    pub(crate) search: bool,
     pub(crate) nav: Vec<Link>,
     pub(crate) breadcrumbs: Vec<Link>,
     pub(crate) page: PageMeta,

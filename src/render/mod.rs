@@ -35,7 +35,10 @@ pub fn render_site(
     let (mut outputs, diags) = pages::render_pages(site, theme, tera, options);
     outputs.extend(feeds::render_feeds(site, options));
     for (name, bytes) in &theme.assets {
-        outputs.insert(name.clone(), bytes.clone());
+        // The search script is of no use without an index.
+        if site.config.search || name != "assets/search.js" {
+            outputs.insert(name.clone(), bytes.clone());
+        }
     }
     (outputs, diags)
 }

@@ -36,7 +36,10 @@ pub(super) fn render_pages(
     tera: &tera::Tera,
     options: RenderOptions,
 ) -> (Outputs, Vec<Diagnostic>) {
-    let mut jobs = vec![Job::Home, Job::Tags, Job::Search, Job::NotFound];
+    let mut jobs = vec![Job::Home, Job::Tags, Job::NotFound];
+    if site.config.search {
+        jobs.push(Job::Search);
+    }
     jobs.extend((0..site.config.kinds.len()).map(Job::Kind));
     jobs.extend((0..site.articles.len()).map(Job::Article));
     jobs.extend(site.tags.keys().map(|t| Job::Tag(t.as_str())));
@@ -258,6 +261,7 @@ fn render_job(
         tags_url: format!("{root}tags/{index}"),
         search_url: format!("{root}search/{index}"),
         search_page: matches!(job, Job::Search),
+        search: config.search,
         root,
         nav,
         breadcrumbs,

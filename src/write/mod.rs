@@ -18,12 +18,17 @@ use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Writes `outputs` to `output` atomically: all of them or none.
+/// Writes `outputs`, and the files `late` computes meanwhile on another thread, to
+/// `output` atomically: all of them or none. Returns how many files were written.
 ///
 /// # Errors
 /// An unsafe output directory, or the first I/O failure, naming its path; the old output is
 /// then untouched.
-pub fn write_site(output: &Path, outputs: &Outputs) -> Result<usize, Error> {
+pub fn write_site(
+    output: &Path,
+    outputs: &Outputs,
+    late: impl FnOnce() -> Outputs + Send,
+) -> Result<usize, Error> {
     let Some(parent) = output.parent() else {
         return Err(Error::Usage(format!("{} has no parent directory", output.display())));
     };
@@ -31,19 +36,32 @@ pub fn write_site(output: &Path, outputs: &Outputs) -> Result<usize, Error> {
     swap::remove_stale_staging(output);
     let staging = swap::staging_path(output);
     std::fs::create_dir(&staging).map_err(Error::write(&staging))?;
-    let result = fill(&staging, outputs).and_then(|()| swap::swap_into_place(&staging, output));
+    let result = std::thread::scope(|scope| {
+        let late = scope.spawn(late);
+        let first = fill(&staging, outputs.keys(), outputs);
+        let late = late.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        first?;
+        // Listing everything before writing the late files keeps the manifest a superset
+        // of what the staging directory holds at every moment.
+        fill(&staging, outputs.keys().chain(late.keys()), &late)?;
+        Ok(outputs.len() + late.len())
+    });
+    let result = result.and_then(|n| swap::swap_into_place(&staging, output).map(|()| n));
     if result.is_err() {
         // Our own half-written staging tree: everything in it is listed in its manifest.
         manifest::remove_listed(&staging);
     }
-    result?;
-    Ok(outputs.len())
+    result
 }
 
-/// Writes the manifest first, so even a crashed staging directory proves what it holds,
-/// then every file, in parallel.
-fn fill(staging: &Path, outputs: &Outputs) -> Result<(), Error> {
-    manifest::write(staging, outputs.keys())?;
+/// Writes the manifest listing `listed` first, so even a crashed staging directory proves
+/// what it holds, then the files of `outputs`, in parallel.
+fn fill<'a>(
+    staging: &Path,
+    listed: impl Iterator<Item = &'a String>,
+    outputs: &Outputs,
+) -> Result<(), Error> {
+    manifest::write(staging, listed)?;
     let dirs: BTreeSet<&Path> = outputs
         .keys()
         .filter_map(|p| Path::new(p).parent())

@@ -72,7 +72,7 @@
   function bucketKey(term) {
     var cs = Array.from(term);
     if (cs.length && isHan(cs[0])) return term;
-    return cs.slice(0, 2).join("");
+    return cs.slice(0, 3).join("");
   }
 
   function bucketOf(term, buckets) { return fnv1a32(bucketKey(term)) % Math.max(buckets, 1); }
@@ -114,7 +114,7 @@
 
   // ---- query evaluation ----
 
-  /** The distinct terms of a query. Words of two or more letters match by prefix. In a
+  /** The distinct terms of a query. Words of three or more letters also match by prefix. In a
    * Chinese run, the bigrams that tile it are required and the ones bridging two tiles are
    * optional: 结算失败 needs 结算 and 失败, and 算失 only ranks the exact phrase higher. */
   function queryTerms(query) {
@@ -133,7 +133,7 @@
     while (i < tokens.length) {
       var t = tokens[i];
       if (t.type !== "bigram") {
-        add(t.text, t.type === "word" && Array.from(t.text).length >= 2, false);
+        add(t.text, t.type === "word" && Array.from(t.text).length >= 3, false);
         i++;
         continue;
       }
@@ -266,16 +266,19 @@
   var root = script ? script.src.replace(/assets\/search\.js(\?.*)?$/, "") : "";
   var pending = {};
   var cache = {};
+  var manifest = null;
 
-  function load(path) {
+  /** Loads search/<path> as a script; resolves with the data its callback hands over. */
+  function load(path, query) {
     if (cache[path]) return cache[path];
     cache[path] = new Promise(function (resolve, reject) {
-      pending[path] = resolve;
+      pending[path] = { resolve: resolve, reject: reject };
       var el = document.createElement("script");
-      el.src = root + "search/" + path;
+      el.src = root + "search/" + path + (query || "");
       el.async = true;
       el.onerror = function () {
         delete cache[path];
+        delete pending[path];
         reject(new Error("cannot load " + path));
       };
       document.head.appendChild(el);
@@ -283,57 +286,70 @@
     return cache[path];
   }
 
-  function arrive(path, data) {
-    if (pending[path]) {
-      pending[path](data);
-      delete pending[path];
+  function arrive(path, version, data) {
+    var p = pending[path];
+    if (!p) return;
+    delete pending[path];
+    if (manifest && version !== manifest.v) {
+      delete cache[path];
+      p.reject(new Error("stale"));
+    } else {
+      p.resolve(data);
     }
   }
 
-  var manifest = null;
-  var api = {
+  global.kbgenSearch = {
     manifest: function (m) {
       manifest = m;
-      arrive("index.js", m);
+      arrive("index.js", m.v, m);
     },
-    terms: function (bucket, data) { if (manifest) arrive(manifest.t[bucket], data); },
-    docs: function (shard, data) { if (manifest) arrive(manifest.d[shard], data); }
+    terms: function (v, bucket, data) { arrive("t/" + bucket + ".js", v, data); },
+    docs: function (v, shard, data) { arrive("d/" + shard + ".js", v, data); }
   };
-  global.kbgenSearch = api;
 
-  function search(query, limit) {
+  function shard(kind, n) {
+    return load(kind + "/" + n + ".js", "?v=" + manifest.v);
+  }
+
+  function attempt(query, limit) {
     return load("index.js").then(function (m) {
       var terms = queryTerms(query);
       if (!terms.length) return { results: [], total: 0, terms: terms };
       var wanted = {};
       terms.forEach(function (t) { wanted[t.text] = bucketOf(t.text, m.buckets); });
-      var names = {};
-      Object.keys(wanted).forEach(function (t) { if (m.t[wanted[t]]) names[wanted[t]] = m.t[wanted[t]]; });
-      var keys = Object.keys(names);
-      return Promise.all(keys.map(function (b) { return load(names[b]); })).then(function (loaded) {
-        var byBucket = {};
-        keys.forEach(function (b, i) { byBucket[b] = loaded[i]; });
+      var keys = [];
+      Object.keys(wanted).forEach(function (t) { if (keys.indexOf(wanted[t]) < 0) keys.push(wanted[t]); });
+      return Promise.all(keys.map(function (b) { return shard("t", b); })).then(function (loaded) {
         var buckets = {};
-        terms.forEach(function (t) { buckets[t.text] = byBucket[wanted[t.text]]; });
+        terms.forEach(function (t) { buckets[t.text] = loaded[keys.indexOf(wanted[t.text])]; });
         var ranked = rank(terms, buckets);
-        // Fetch a few more than shown, so the phrase bonus can reorder the top.
-        var top = ranked.slice(0, limit + 10);
-        var shards = {};
-        top.forEach(function (r) { shards[Math.floor(r.doc / m.docsPerShard)] = true; });
-        var shardIds = Object.keys(shards);
-        return Promise.all(shardIds.map(function (s) { return load(m.d[s]); })).then(function (docs) {
-          var records = {};
-          shardIds.forEach(function (s, i) {
-            docs[i].forEach(function (rec, j) { records[s * m.docsPerShard + j] = rec; });
-          });
+        // Two more than shown, so the phrase bonus can lift one into view.
+        var top = ranked.slice(0, limit + 2);
+        var shards = [];
+        top.forEach(function (r) {
+          var s = Math.floor(r.doc / m.docsPerShard);
+          if (shards.indexOf(s) < 0) shards.push(s);
+        });
+        return Promise.all(shards.map(function (s) { return shard("d", s); })).then(function (docs) {
           top.forEach(function (r) {
-            r.record = records[r.doc];
+            var s = Math.floor(r.doc / m.docsPerShard);
+            r.record = docs[shards.indexOf(s)][r.doc - s * m.docsPerShard];
             r.score *= phraseBonus(query, r.record);
           });
           top.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
           return { results: top.slice(0, limit), total: ranked.length, terms: terms };
         });
       });
+    });
+  }
+
+  /** Runs a query; if a file from another build turns up, reloads the manifest once. */
+  function search(query, limit) {
+    return attempt(query, limit).catch(function (err) {
+      if (err.message !== "stale") throw err;
+      cache = {};
+      manifest = null;
+      return load("index.js", "?r=" + Date.now()).then(function () { return attempt(query, limit); });
     });
   }
 

@@ -138,3 +138,82 @@ fn the_search_script_passes_its_node_tests() {
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("# fail 0") && !stdout.contains("# pass 0"), "{stdout}");
 }
+
+/// Reads the data a search script file hands over: `kbgenSearch.terms("v",3,DATA);`.
+fn script_data(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    let body = text.trim_end().trim_end_matches(");");
+    // The version and the shard number come first; neither contains a comma.
+    let data_start = body.match_indices(',').nth(1).map(|(i, _)| i + 1).unwrap();
+    serde_json::from_str(&body[data_start..]).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn the_index_ranks_title_and_alias_matches_above_body_text_and_is_deterministic() {
+    let site = crate::Site::fixture("good");
+    let files = site.build(&[]);
+    let manifest = std::fs::read_to_string(site.path("public/search/index.js")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(
+        manifest.trim().trim_start_matches("kbgenSearch.manifest(").trim_end_matches(");"),
+    )
+    .unwrap();
+    let buckets = manifest["buckets"].as_u64().unwrap() as u32;
+    let per_shard = manifest["docsPerShard"].as_u64().unwrap() as u32;
+    let path_of = |doc: u32| -> String {
+        let docs = script_data(&site.path(&format!("public/search/d/{}.js", doc / per_shard)));
+        docs[(doc % per_shard) as usize][0].as_str().unwrap().to_owned()
+    };
+    let postings = |term: &str| -> Vec<(String, u8)> {
+        let bucket = kbgen::index::shard::bucket_of(term, buckets);
+        let terms = script_data(&site.path(&format!("public/search/t/{bucket}.js")));
+        let encoded = terms[term].as_str().unwrap_or_else(|| panic!("{term} is indexed"));
+        kbgen::index::shard::decode_postings(encoded)
+            .into_iter()
+            .map(|(d, q)| (path_of(d), q))
+            .collect()
+    };
+    let score =
+        |list: &[(String, u8)], path: &str| list.iter().find(|(p, _)| p == path).map(|(_, q)| *q);
+    // 结算: in the settlement symptom's aliases and summary; only in a cause's summary; in
+    // a guide not at all.
+    let settle = postings("结算");
+    let symptom = score(&settle, "symptoms/settlement-failed/").unwrap();
+    let cause = score(&settle, "causes/account-frozen/").unwrap();
+    assert!(symptom > cause, "{settle:?}");
+    assert_eq!(score(&settle, "guides/fees/"), None);
+    // 网络: the title of a cause beats a mention in another article's body.
+    let net = postings("网络");
+    assert!(
+        score(&net, "causes/network-problem/").unwrap()
+            > score(&net, "symptoms/settlement-failed/").unwrap_or(0),
+        "{net:?}"
+    );
+    // Pinyin and initials of titles and aliases; single characters of titles.
+    assert!(postings("wufajiesuan").iter().any(|(p, _)| p == "symptoms/settlement-failed/"));
+    assert!(postings("js").iter().any(|(p, _)| p == "symptoms/settlement-failed/"));
+    assert!(postings("钱").iter().any(|(p, _)| p == "symptoms/settlement-failed/"));
+    // The same input gives the same index bytes.
+    let again = crate::Site::fixture("good").build(&[]);
+    let search_files = |f: &std::collections::BTreeMap<String, Vec<u8>>| {
+        f.iter()
+            .filter(|(k, _)| k.starts_with("search/"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(search_files(&files), search_files(&again));
+}
+
+#[test]
+fn search_can_be_turned_off_in_site_yaml() {
+    let site = crate::Site::fixture("good");
+    let yaml = site.read("site.yaml");
+    site.write("site.yaml", &format!("{yaml}search: false\n"));
+    let files = site.build(&[]);
+    assert!(
+        !files.keys().any(|k| k.starts_with("search/") || k == "assets/search.js"),
+        "{:?}",
+        files.keys()
+    );
+    let home = String::from_utf8_lossy(&files["index.html"]).into_owned();
+    assert!(!home.contains("data-kb-search") && !home.contains("search.js"));
+}
