@@ -7,7 +7,7 @@
 //! parallel, visiting documents in id order so every posting list comes out sorted.
 
 use super::pinyin::pinyin_terms;
-use super::shard::encode_postings;
+use super::shard::{MAX_LEVEL, encode_postings};
 use super::tokenize::{Piece, fold, for_each_piece, is_han};
 use crate::resolve::Site;
 use rayon::prelude::*;
@@ -28,8 +28,8 @@ const LEAD_KIND_BOOST: f32 = 1.25;
 /// BM25 parameters.
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
-/// Scores are stored as `round(bm25 * SCALE)` clamped to 1..=63.
-const SCALE: f32 = 3.0;
+/// The score that maps to the top level; scores are stored on a log scale in 16 levels.
+const TOP_SCORE: f32 = 28.0;
 /// Postings are merged in this many partitions of the term space.
 const PARTITIONS: usize = 8;
 
@@ -146,15 +146,20 @@ fn part(doc: DocTerms) -> Parted {
     Parted { han, words, body_len: doc.body_len }
 }
 
-/// Scores one posting list and encodes it.
+/// Scores one posting list and encodes it. The weight of a term is `1 + idf` rather than
+/// BM25's bare idf, which is near zero for a word in most articles: a one-word query must
+/// still rank a title match above a passing mention.
 fn finish(postings: &[(u32, f32)], n: f32) -> String {
     let df = postings.len() as f32;
-    let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-    let quantised: Vec<(u32, u8)> = postings
-        .iter()
-        .map(|&(d, s)| (d, (s * idf * SCALE).round().clamp(1.0, 63.0) as u8))
-        .collect();
+    let weight = 1.0 + (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+    let quantised: Vec<(u32, u8)> = postings.iter().map(|&(d, s)| (d, level(s * weight))).collect();
     encode_postings(&quantised)
+}
+
+/// A score as a level 1..=16 on a log scale, so low scores keep their differences.
+fn level(score: f32) -> u8 {
+    let x = (1.0 + score.max(0.0)).ln() / (1.0 + TOP_SCORE).ln();
+    (1.0 + (x * f32::from(MAX_LEVEL - 1)).round()).clamp(1.0, f32::from(MAX_LEVEL)) as u8
 }
 
 /// Every term with its encoded postings, in no particular order.
@@ -211,5 +216,13 @@ mod tests {
         assert_eq!(han_text(bigram('结', '算')), "结算");
         assert_eq!(han_text(bigram('𠀀', '𠀁')), "𠀀𠀁");
         assert_ne!(single('结'), bigram('\0', '结'));
+    }
+
+    #[test]
+    fn levels_are_monotonic_and_bounded() {
+        assert_eq!(level(0.0), 1);
+        assert_eq!(level(1000.0), MAX_LEVEL);
+        let levels: Vec<u8> = [0.2, 1.0, 2.0, 5.0, 10.0, 20.0].iter().map(|&s| level(s)).collect();
+        assert!(levels.windows(2).all(|w| w[0] < w[1]), "{levels:?}");
     }
 }

@@ -50,50 +50,48 @@ pub fn push_varint(out: &mut String, mut v: u32) {
     }
 }
 
-/// A score 0..=63 as one character.
-pub fn score_char(q: u8) -> char {
-    let q = usize::from(q.min(63));
-    char::from(if q < 32 { CONT[q] } else { LAST[q - 32] })
-}
+/// The characters that open a group of postings of one score level, 1 to 16: none is a
+/// varint digit or needs escaping in JSON.
+const LEVELS: &[u8; 16] = b"wxyz!#$%&.:;=?@^";
 
-/// Encodes sorted `(doc, score)` postings: doc-id deltas as varints, each followed by its
-/// score character. About two bytes a posting.
+/// The highest score level.
+pub const MAX_LEVEL: u8 = 16;
+
+/// Encodes `(doc, level)` postings (levels 1..=16) as groups by level, highest first: the
+/// level's character, then that level's documents in ascending order as varint deltas.
+/// About one byte a posting.
 pub fn encode_postings(postings: &[(u32, u8)]) -> String {
-    let mut out = String::with_capacity(postings.len() * 2);
-    let mut prev = 0;
-    for &(doc, q) in postings {
-        push_varint(&mut out, doc - prev);
-        out.push(score_char(q));
-        prev = doc;
+    let mut out = String::with_capacity(postings.len() + 8);
+    for level in (1..=MAX_LEVEL).rev() {
+        let mut prev = None;
+        for &(doc, _) in postings.iter().filter(|p| p.1.clamp(1, MAX_LEVEL) == level) {
+            if prev.is_none() {
+                out.push(char::from(LEVELS[usize::from(level - 1)]));
+            }
+            push_varint(&mut out, doc - prev.unwrap_or(0));
+            prev = Some(doc);
+        }
     }
     out
 }
 
-/// Decodes what [`encode_postings`] wrote (the browser has the same function).
+/// Decodes what [`encode_postings`] wrote, sorted by document (the browser has the same
+/// function).
 pub fn decode_postings(s: &str) -> Vec<(u32, u8)> {
-    let digit = |c: u8| {
-        CONT.iter()
-            .position(|&d| d == c)
-            .map(|p| (p, false))
-            .or_else(|| LAST.iter().position(|&d| d == c).map(|p| (p, true)))
-    };
-    let bytes = s.as_bytes();
-    let (mut out, mut doc, mut i) = (Vec::new(), 0u32, 0);
-    while i < bytes.len() {
-        let (mut v, mut mul) = (0u32, 1u32);
-        while let Some((d, last)) = digit(bytes[i]) {
+    let (mut out, mut level, mut doc, mut v, mut mul) = (Vec::new(), 0u8, 0u32, 0u32, 1u32);
+    for b in s.bytes() {
+        if let Some(l) = LEVELS.iter().position(|&c| c == b) {
+            (level, doc) = (l as u8 + 1, 0);
+        } else if let Some(d) = CONT.iter().position(|&c| c == b) {
             v += d as u32 * mul;
             mul = mul.wrapping_mul(32);
-            i += 1;
-            if last {
-                break;
-            }
+        } else if let Some(d) = LAST.iter().position(|&c| c == b) {
+            doc += v + d as u32 * mul;
+            out.push((doc, level));
+            (v, mul) = (0, 1);
         }
-        doc += v;
-        let q = digit(bytes[i]).map_or(0, |(d, last)| if last { d + 32 } else { d });
-        out.push((doc, q as u8));
-        i += 1;
     }
+    out.sort_unstable();
     out
 }
 
@@ -119,10 +117,11 @@ mod tests {
 
     #[test]
     fn postings_round_trip() {
-        let postings = [(0, 1), (1, 63), (33, 32), (1057, 5), (99_999, 0)];
+        let postings = [(0, 1), (1, 16), (33, 9), (1057, 5), (99_999, 1)];
         let encoded = encode_postings(&postings);
         assert_eq!(decode_postings(&encoded), postings);
-        assert_eq!(&encoded[..4], "A1B-");
+        // Highest level first: doc 1 at level 16, then doc 33 at 9, …
+        assert_eq!(&encoded[..5], "^B&1B");
     }
 
     #[test]

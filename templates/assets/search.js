@@ -90,24 +90,38 @@
     }
   }
 
-  /** Postings of one term: a Map doc -> score. */
+  var LEVELS = "wxyz!#$%&.:;=?@^";
+
+  /** Postings of one term: a Map doc -> score level (1..16). Groups of one level, each
+   * opened by its level character, hold ascending doc ids as varint deltas. */
   function decodePostings(s) {
     var out = new Map();
-    var doc = 0;
-    var i = 0;
-    while (i < s.length) {
-      var v = 0, mul = 1;
-      for (;;) {
-        var ch = s[i++];
-        var d = CONT.indexOf(ch);
-        if (d >= 0) { v += d * mul; mul *= 32; continue; }
-        v += LAST.indexOf(ch) * mul;
-        break;
-      }
-      doc += v;
-      var q = s[i++];
-      var qi = CONT.indexOf(q);
-      out.set(doc, qi >= 0 ? qi : 32 + LAST.indexOf(q));
+    var level = 0, doc = 0, v = 0, mul = 1;
+    for (var i = 0; i < s.length; i++) {
+      var ch = s[i];
+      var l = LEVELS.indexOf(ch);
+      if (l >= 0) { level = l + 1; doc = 0; continue; }
+      var d = CONT.indexOf(ch);
+      if (d >= 0) { v += d * mul; mul *= 32; continue; }
+      doc += v + LAST.indexOf(ch) * mul;
+      out.set(doc, level);
+      v = 0;
+      mul = 1;
+    }
+    return out;
+  }
+
+  /** Encodes postings [[doc, level]] sorted by doc, as the Rust side does (for tests). */
+  function encodePostings(postings) {
+    var out = "";
+    for (var level = 16; level >= 1; level--) {
+      var prev = -1;
+      postings.forEach(function (p) {
+        if (p[1] !== level) return;
+        if (prev < 0) out += LEVELS[level - 1];
+        out += encodeVarint(p[0] - Math.max(prev, 0));
+        prev = p[0];
+      });
     }
     return out;
   }
@@ -148,7 +162,12 @@
     return terms;
   }
 
-  /** Scores of every document matching `term` in a loaded bucket; prefix matches count 80%. */
+  /** A prefix match counts a little less than an exact one, as a tie-breaker only: pinyin
+   * is indexed as the longest window from each syllable, so `jiesuan` usually matches
+   * `jiesuanshibai` by prefix. */
+  var PREFIX = 0.95;
+
+  /** Scores of every document matching `term` in a loaded bucket. */
   function termScores(term, bucket) {
     var scores = new Map();
     var merge = function (encoded, factor) {
@@ -161,7 +180,7 @@
     if (Object.prototype.hasOwnProperty.call(bucket, term.text)) merge(bucket[term.text], 1);
     if (term.prefix) {
       Object.keys(bucket).forEach(function (key) {
-        if (key !== term.text && key.lastIndexOf(term.text, 0) === 0) merge(bucket[key], 0.8);
+        if (key !== term.text && key.lastIndexOf(term.text, 0) === 0) merge(bucket[key], PREFIX);
       });
     }
     return scores;
@@ -201,10 +220,11 @@
   /** Folded text, for finding the query in a document. */
   function foldText(s) { return Array.from(s, fold).join(""); }
 
-  /** Adjacency: the whole query as written in the title, aliases or text ranks higher. */
+  /** Adjacency: for a query of several terms, the whole query as written in the title,
+   * aliases or text ranks higher. (A single term has matched where it stands already.) */
   function phraseBonus(query, record) {
     var q = foldText(query).trim();
-    if (!q) return 1;
+    if (queryTerms(query).length < 2) return 1;
     if (foldText(record[1]).indexOf(q) >= 0) return 1.5;
     if (foldText(record[4]).indexOf(q) >= 0) return 1.3;
     if (foldText(record[3] + " " + record[5]).indexOf(q) >= 0) return 1.15;
@@ -252,7 +272,7 @@
 
   var internals = {
     fold: fold, tokenize: tokenize, fnv1a32: fnv1a32, bucketKey: bucketKey, bucketOf: bucketOf,
-    encodeVarint: encodeVarint, decodePostings: decodePostings, queryTerms: queryTerms,
+    encodeVarint: encodeVarint, decodePostings: decodePostings, encodePostings: encodePostings, queryTerms: queryTerms,
     rank: rank, matchRanges: matchRanges, snippet: snippet, phraseBonus: phraseBonus
   };
   if (typeof module === "object" && module.exports) {
