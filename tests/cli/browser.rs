@@ -11,48 +11,89 @@ use std::time::{Duration, Instant};
 /// The CSP the test server sends: the policy the site promises to work under.
 pub(crate) const CSP: &str = "default-src 'self'; report-uri /csp-report";
 
-/// A static server for one directory, on 127.0.0.1, with CSP on every response.
+/// A static server for one directory, on 127.0.0.1, with CSP on every response. Each
+/// connection gets its own thread and is closed after one response, which keeps the server
+/// trivially correct under a browser's parallel requests.
 pub(crate) struct Server {
     pub(crate) url: String,
     pub(crate) reports: Arc<Mutex<Vec<String>>>,
-    server: Arc<tiny_http::Server>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    addr: std::net::SocketAddr,
 }
 
 impl Server {
     pub(crate) fn start(dir: &Path) -> Self {
-        let server =
-            Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind a loopback port"));
-        let port = server.server_addr().to_ip().expect("an IP address").port();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let addr = listener.local_addr().unwrap();
         let reports = Arc::new(Mutex::new(Vec::new()));
-        let (srv, rep, dir) = (Arc::clone(&server), Arc::clone(&reports), dir.to_path_buf());
-        let thread = std::thread::spawn(move || {
-            for mut request in srv.incoming_requests() {
-                if request.url().starts_with("/csp-report") {
-                    let mut body = String::new();
-                    let _ = request.as_reader().read_to_string(&mut body);
-                    rep.lock().unwrap().push(body);
-                    let _ = request.respond(tiny_http::Response::empty(204));
-                    continue;
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (rep, dir, halt) = (Arc::clone(&reports), dir.to_path_buf(), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if halt.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
                 }
-                let response = static_response(&dir, request.url());
-                let _ = request.respond(response);
+                let Ok(conn) = conn else { continue };
+                let (rep, dir) = (Arc::clone(&rep), dir.clone());
+                std::thread::spawn(move || serve_one(conn, &dir, &rep));
             }
         });
-        Self { url: format!("http://127.0.0.1:{port}/"), reports, server, thread: Some(thread) }
+        Self { url: format!("http://{addr}/"), reports, stop, addr }
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = std::net::TcpStream::connect(self.addr);
     }
 }
 
-fn static_response(dir: &Path, url: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+fn serve_one(mut conn: std::net::TcpStream, dir: &Path, reports: &Mutex<Vec<String>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut reader = BufReader::new(conn.try_clone().unwrap());
+    let mut head = String::new();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        if head.is_empty() {
+            head = line;
+        }
+    }
+    let mut parts = head.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    let (status, ctype, body) = if target.starts_with("/csp-report") {
+        let mut body = vec![0; length];
+        let _ = reader.read_exact(&mut body);
+        reports.lock().unwrap().push(String::from_utf8_lossy(&body).into_owned());
+        (204, "text/plain", Vec::new())
+    } else if method == "GET" {
+        static_file(dir, target)
+    } else {
+        (405, "text/plain", Vec::new())
+    };
+    let reason = match status {
+        200 => "OK",
+        204 => "No Content",
+        404 => "Not Found",
+        _ => "Method Not Allowed",
+    };
+    let header = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nContent-Security-Policy: {CSP}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = conn.write_all(header.as_bytes()).and_then(|()| conn.write_all(&body));
+}
+
+fn static_file(dir: &Path, url: &str) -> (u16, &'static str, Vec<u8>) {
     let path = url.split(['?', '#']).next().unwrap_or("/");
     let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned();
     let mut file = dir.to_path_buf();
@@ -77,12 +118,7 @@ fn static_response(dir: &Path, url: &str) -> tiny_http::Response<std::io::Cursor
         Some("xml") => "application/xml",
         _ => "application/octet-stream",
     };
-    let header =
-        |k: &str, v: &str| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap();
-    tiny_http::Response::from_data(bytes)
-        .with_status_code(status)
-        .with_header(header("Content-Type", ctype))
-        .with_header(header("Content-Security-Policy", CSP))
+    (status, ctype, bytes)
 }
 
 /// A chromedriver process with one headless Chromium session.
@@ -166,8 +202,14 @@ impl Browser {
         self.post(&format!("/session/{}{path}", self.session), body)
     }
 
+    /// Opens `url` and starts recording script errors, for failure reports.
     pub(crate) fn goto(&self, url: &str) {
         self.session_post("/url", json!({ "url": url }));
+        self.eval(
+            "window.__errors = []; \
+             addEventListener('error', e => __errors.push(e.message)); \
+             addEventListener('unhandledrejection', e => __errors.push(String(e.reason && e.reason.stack || e.reason)));",
+        );
     }
 
     /// Runs `script` (a function body; use `return`) in the page.
@@ -187,15 +229,23 @@ impl Browser {
         self.session_post(&format!("/element/{id}/value"), json!({ "text": keys }));
     }
 
-    /// Polls `script` until it returns something truthy; panics after 10 s.
+    /// Polls `script` until it returns something truthy; panics after 20 s with the page's
+    /// URL, search status and any script errors.
     pub(crate) fn wait_for(&self, script: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let v = self.eval(script);
             if !(v.is_null() || v == false || v == 0 || v == "") {
                 return v;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for: {script}");
+            if Instant::now() > deadline {
+                let state = self.eval(
+                    "return [location.href, Array.from(document.querySelectorAll('[role=status]')).map(e => e.textContent), \
+                     Array.from(document.scripts).map(s => s.src).filter(Boolean), window.__errors, \
+                     performance.getEntriesByType('resource').map(r => r.name.split('/').slice(-2).join('/') + ' ' + Math.round(r.duration) + 'ms ' + r.responseStatus)]",
+                );
+                panic!("timed out waiting for: {script}\npage: {state}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
