@@ -37,7 +37,7 @@ const CONT: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
 /// The final digit of a varint.
 const LAST: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ()*+,-";
 
-/// Appends `v` in base 32, least significant digit first, the last digit from [`LAST`].
+/// Appends `v` in base 32, least significant digit first, the last digit from the `LAST` alphabet.
 pub fn push_varint(out: &mut String, mut v: u32) {
     loop {
         let digit = (v % 32) as usize;
