@@ -61,15 +61,17 @@ pub const MAX_LEVEL: u8 = 16;
 /// level's character, then that level's documents in ascending order as varint deltas.
 /// About one byte a posting.
 pub fn encode_postings(postings: &[(u32, u8)]) -> String {
+    let mut by_level: [Vec<u32>; MAX_LEVEL as usize] = Default::default();
+    for &(doc, level) in postings {
+        by_level[usize::from(level.clamp(1, MAX_LEVEL) - 1)].push(doc);
+    }
     let mut out = String::with_capacity(postings.len() + 8);
-    for level in (1..=MAX_LEVEL).rev() {
-        let mut prev = None;
-        for &(doc, _) in postings.iter().filter(|p| p.1.clamp(1, MAX_LEVEL) == level) {
-            if prev.is_none() {
-                out.push(char::from(LEVELS[usize::from(level - 1)]));
-            }
-            push_varint(&mut out, doc - prev.unwrap_or(0));
-            prev = Some(doc);
+    for (level, docs) in by_level.iter().enumerate().rev().filter(|(_, d)| !d.is_empty()) {
+        out.push(char::from(LEVELS[level]));
+        let mut prev = 0;
+        for &doc in docs {
+            push_varint(&mut out, doc - prev);
+            prev = doc;
         }
     }
     out

@@ -26,6 +26,15 @@ pub(crate) struct Site {
 }
 
 impl Site {
+    /// Copies the repository's own site (site.yaml and content/) into a temp dir.
+    pub(crate) fn shipped() -> Self {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+        copy_dir(&repo.join("content"), &dir.path().join("content"));
+        Self { dir }
+    }
+
     /// Copies `tests/fixtures/<name>` into a temp dir.
     pub(crate) fn fixture(name: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();

@@ -2,24 +2,17 @@
 //! with a strict CSP, and opened from disk as a portable build.
 
 use crate::browser::{ARROW_DOWN, Browser, ENTER, Server};
-use crate::copy_dir;
 use std::path::Path;
 
-/// Builds the shipped site twice (served and portable) into a temp dir.
-fn shipped_builds() -> tempfile::TempDir {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
-    copy_dir(&repo.join("content"), &dir.path().join("content"));
-    for extra in [&[][..], &["--portable", "--output"][..]] {
-        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_kbgen"));
-        cmd.args(["build", "-q", "--root"]).arg(dir.path()).args(extra);
-        if !extra.is_empty() {
-            cmd.arg(dir.path().join("portable"));
-        }
-        cmd.assert().success();
-    }
-    dir
+/// Builds the shipped site twice, served (`public/`) and portable (`portable/`).
+fn shipped_builds() -> crate::Site {
+    let site = crate::Site::shipped();
+    site.build(&["-q"]);
+    let portable = site.path("portable");
+    site.kbgen(&["build", "-q", "--portable", "--output", portable.to_str().unwrap()])
+        .assert()
+        .success();
+    site
 }
 
 const RESULTS: &str = "return Array.from(document.querySelectorAll('#ID .search-result a')).map(a => a.getAttribute('href'))";
@@ -33,7 +26,7 @@ fn results(browser: &Browser, id: &str) -> Vec<String> {
 #[test]
 fn search_in_chromium_finds_chinese_pinyin_and_nothing_under_a_strict_csp() {
     let builds = shipped_builds();
-    let server = Server::start(&builds.path().join("public"));
+    let server = Server::start(&builds.path("public"));
     let browser = Browser::start();
 
     // Typing in the header box of the home page: 结算 lists the settlement symptom first,
@@ -86,7 +79,7 @@ fn search_in_chromium_finds_chinese_pinyin_and_nothing_under_a_strict_csp() {
 fn portable_search_works_opened_from_disk() {
     let builds = shipped_builds();
     let browser = Browser::start();
-    let page = builds.path().join("portable/search/index.html");
+    let page = builds.path("portable/search/index.html");
     browser.goto(&format!("file://{}?q=%E7%BB%93%E7%AE%97", page.display()));
     let hits = results(&browser, "kb-page-hits");
     assert!(hits[0].ends_with("symptoms/settlement-failed/index.html"), "{hits:?}");
@@ -95,7 +88,7 @@ fn portable_search_works_opened_from_disk() {
 #[test]
 fn without_javascript_the_search_page_lists_every_symptom() {
     let builds = shipped_builds();
-    let html = std::fs::read_to_string(builds.path().join("public/search/index.html")).unwrap();
+    let html = std::fs::read_to_string(builds.path("public/search/index.html")).unwrap();
     let fallback = &html[html.find("id=\"kb-fallback\"").unwrap()..];
     let symptoms =
         std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("content/symptoms"))

@@ -1,24 +1,17 @@
 //! The shipped site (the repository's own site.yaml and content/) builds cleanly and every
 //! link in it resolves.
 
-use crate::{copy_dir, links::assert_links_resolve, read_tree};
+use crate::{links::assert_links_resolve, read_tree};
 use std::path::Path;
 
 #[test]
 fn the_shipped_site_builds_with_no_errors_or_warnings_and_its_links_resolve() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
-    copy_dir(&repo.join("content"), &dir.path().join("content"));
-    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_kbgen"))
-        .args(["build", "--verbose", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let site = crate::Site::shipped();
+    let out = site.kbgen(&["build", "--verbose"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.is_empty(), "the shipped site has no warnings:\n{stderr}");
-    let files = read_tree(&dir.path().join("public"));
+    let files = read_tree(&site.path("public"));
     assert!(assert_links_resolve(&files) > 0);
 }
 
@@ -124,16 +117,7 @@ fn shipped_content_has_no_obfuscated_words_ads_or_external_links() {
 /// Issue 4: every article is reachable from the home page within two clicks.
 #[test]
 fn every_article_is_two_clicks_from_home() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
-    copy_dir(&repo.join("content"), &dir.path().join("content"));
-    assert_cmd::Command::new(env!("CARGO_BIN_EXE_kbgen"))
-        .args(["build", "-q", "--root"])
-        .arg(dir.path())
-        .assert()
-        .success();
-    let files = read_tree(&dir.path().join("public"));
+    let files = crate::Site::shipped().build(&["-q"]);
     let links_of = |page: &str| -> Vec<String> {
         let html = String::from_utf8_lossy(&files[page]).into_owned();
         let base = Path::new(page).parent().unwrap().to_path_buf();
