@@ -173,7 +173,9 @@ pub(crate) fn read_fields(
                             let mut items = Vec::new();
                             for slug in slugs {
                                 let found =
-                                    text[from..block_end].find(slug.as_str()).map(|o| from + o);
+                                    // `get`: a quoted key (`"causes":`) is not found by
+                                    // name, and then `from` may lie past `block_end`.
+                                    text.get(from..block_end).and_then(|t| t.find(slug.as_str())).map(|o| from + o);
                                 if let Some(o) = found {
                                     from = o + slug.len();
                                 }
@@ -416,6 +418,15 @@ mod tests {
         assert_eq!(read("title: x\n").unwrap_err()[0].code, "missing-front-matter");
         assert_eq!(read("---\ntitle: x\n").unwrap_err()[0].code, "unclosed-front-matter");
         assert!(read("---\r\ntitle: x\r\n---\r\nbody").is_ok());
+    }
+
+    #[test]
+    fn quoted_keys_and_odd_layouts_do_not_panic() {
+        let f = read("---\n\"causes\": [a, b]\ntitle: x\n---\n").unwrap();
+        assert_eq!(f.relations[0].1.len(), 2);
+        let f = read("---\ntitle: x\ncauses: [a, a, a]\n---\n").unwrap();
+        let cols: Vec<_> = f.relations[0].1.iter().map(|(_, pos)| pos.1).collect();
+        assert_eq!(cols, [10, 13, 16], "repeated slugs point at their own occurrence");
     }
 
     #[test]
