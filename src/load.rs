@@ -99,12 +99,12 @@ fn walk_files(
 ) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
     // Hidden files are editor swap files, `.DS_Store` and the like, never articles.
-    let walker = WalkDir::new(dir)
+    let mut walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
@@ -138,6 +138,9 @@ fn walk_files(
                     )
                     .with_help("copy the file into the site instead of linking to it"),
                 );
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
                 continue;
             }
         }

@@ -14,6 +14,13 @@ use std::io::Write as _;
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// Prints a line to stdout; a closed pipe (`kbgen build | head`) is not an error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
@@ -33,12 +40,13 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             let (pipeline, written) = kbgen::build_site(&options)?;
             report(cli, &pipeline.diagnostics);
             if pipeline.has_errors() {
-                eprintln!("{}", summary_line(&pipeline.diagnostics, false));
+                let _ =
+                    writeln!(std::io::stderr(), "{}", summary_line(&pipeline.diagnostics, false));
                 return Ok(ExitCode::from(1));
             }
             if !cli.quiet {
                 let articles = pipeline.site.as_ref().map_or(0, |s| s.articles.len());
-                println!(
+                say!(
                     "built {articles} articles into {} ({written} files) in {:.2?}",
                     options.output.display(),
                     start.elapsed()
@@ -50,31 +58,32 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                     .iter()
                     .map(|(stage, d)| format!("{stage} {:.0?}", d))
                     .collect();
-                println!("timings: {}", laps.join(" · "));
+                say!("timings: {}", laps.join(" · "));
             }
         }
         Command::Check(args) => {
             let pipeline = kbgen::check_site(&BuildOptions::from_check(args))?;
             report(cli, &pipeline.diagnostics);
             if pipeline.has_errors() {
-                eprintln!("{}", summary_line(&pipeline.diagnostics, false));
+                let _ =
+                    writeln!(std::io::stderr(), "{}", summary_line(&pipeline.diagnostics, false));
                 return Ok(ExitCode::from(1));
             }
             if !cli.quiet {
                 let articles = pipeline.site.as_ref().map_or(0, |s| s.articles.len());
-                println!("checked {articles} articles: no errors ({:.2?})", start.elapsed());
+                say!("checked {articles} articles: no errors ({:.2?})", start.elapsed());
             }
         }
         Command::New(args) => {
             let path = kbgen::cmd::new::new_article(args)?;
             if !cli.quiet {
-                println!("created {}", path.display());
+                say!("created {}", path.display());
             }
         }
         Command::Init(args) => {
             let files = kbgen::cmd::init::init_site(args)?;
             if !cli.quiet {
-                println!(
+                say!(
                     "created a site in {} ({} files); build it with `kbgen build --root {}`",
                     args.dir.display(),
                     files.len(),

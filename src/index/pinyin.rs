@@ -35,12 +35,25 @@ pub(super) fn pinyin_terms(text: &str) -> Vec<String> {
     };
     for c in text.chars().map(fold) {
         match c.to_pinyin().filter(|_| is_han(c)) {
-            Some(p) => run.push(p.plain()),
+            // Keyboards type ü as v (率 lü → lv); the browser only sees [a-z0-9] words.
+            Some(p) => run.push(typed(p.plain())),
             None => flush(&mut run, &mut terms),
         }
     }
     flush(&mut run, &mut terms);
     terms
+}
+
+/// A syllable as typed on a keyboard: ü is v (率 lü → lv). Only l and n take ü in plain
+/// pinyin; after j, q, x and y it is already written u.
+fn typed(syllable: &'static str) -> &'static str {
+    match syllable {
+        "lü" => "lv",
+        "lüe" => "lve",
+        "nü" => "nv",
+        "nüe" => "nve",
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -75,5 +88,7 @@ mod tests {
             "windows stop at four syllables: {long:?}"
         );
         assert!(!long.iter().any(|t| t.starts_with("jiesuanshibaizen")));
+        assert!(pinyin_terms("费率").contains(&"feilv".to_owned()), "ü is typed v");
+        assert!(pinyin_terms("女").contains(&"nv".to_owned()));
     }
 }

@@ -141,7 +141,7 @@ pub(crate) fn read_fields(
                 None => diags.push(wrong("text")),
             },
             "summary" => match value.as_str() {
-                Some(s) => fields.summary = Some(s.trim().to_owned()),
+                Some(s) => fields.summary = Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
                 None => diags.push(wrong("text")),
             },
             "aliases" | "tags" => match string_list(&value) {
@@ -319,24 +319,43 @@ fn type_help(key: &str, expected: &str) -> String {
         }
         "a whole number" => format!("write `{key}: 10`"),
         "true or false" => format!("write `{key}: true` or `{key}: false`"),
-        "a date like 2026-11-20" => format!("write `{key}: 2026-11-20`"),
+        "a date like 2026-11-20" => {
+            format!("write `{key}: 2026-11-20` or `{key}: 2026-11-20T08:00:00+08:00`")
+        }
         _ => format!("write `{key}: 你的文字`; quote it if it starts with `[` or `{{`"),
     }
 }
 
-/// `YYYY-MM-DD`, optionally followed by `T` and a time, as Atom and the sitemap need.
+/// `YYYY-MM-DD`, or that followed by `THH:MM:SS` and `Z` or `±HH:MM`, as Atom and the
+/// sitemap need; every other form is refused, so a date can never carry markup.
 pub(crate) fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     let digits =
         |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    let month = s.get(5..7).and_then(|m| m.parse::<u8>().ok()).unwrap_or(0);
-    let day = s.get(8..10).and_then(|d| d.parse::<u8>().ok()).unwrap_or(0);
-    digits(0..4)
+    let num =
+        |r: std::ops::Range<usize>| if digits(r.clone()) { s[r].parse::<u8>().ok() } else { None };
+    let date = digits(0..4)
         && b.get(4) == Some(&b'-')
         && b.get(7) == Some(&b'-')
-        && (1..=12).contains(&month)
-        && (1..=31).contains(&day)
-        && (b.len() == 10 || (b.get(10) == Some(&b'T') && b.len() >= 16 && s.is_char_boundary(10)))
+        && num(5..7).is_some_and(|m| (1..=12).contains(&m))
+        && num(8..10).is_some_and(|d| (1..=31).contains(&d));
+    if !date || b.len() == 10 {
+        return date && b.len() == 10;
+    }
+    let time = b.get(10) == Some(&b'T')
+        && num(11..13).is_some_and(|h| h < 24)
+        && b.get(13) == Some(&b':')
+        && num(14..16).is_some_and(|m| m < 60)
+        && b.get(16) == Some(&b':')
+        && num(17..19).is_some_and(|s| s < 61);
+    let zone = match b.get(19..) {
+        Some(b"Z") => true,
+        Some([sign, h1, h2, b':', m1, m2]) => {
+            matches!(sign, b'+' | b'-') && [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit())
+        }
+        _ => false,
+    };
+    time && zone
 }
 
 #[cfg(test)]
@@ -433,7 +452,11 @@ mod tests {
     fn dates() {
         assert!(is_date("2026-11-20"));
         assert!(is_date("2026-11-20T08:00:00+08:00"));
+        assert!(is_date("2026-11-20T08:00:00Z"));
         assert!(!is_date("2026-13-01"));
         assert!(!is_date("20261120"));
+        assert!(!is_date("2026-+1-01"));
+        assert!(!is_date("2026-11-20T08:00"));
+        assert!(!is_date("2026-11-20T</updated><x>00:00"));
     }
 }

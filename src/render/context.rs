@@ -43,6 +43,8 @@ pub(crate) struct Common<'a> {
     pub(crate) search_url: String,
     pub(crate) search_page: bool,
     pub(crate) search: bool,
+    /// Whether atom.xml exists (it needs `base_url`).
+    pub(crate) feed: bool,
     pub(crate) nav: Vec<Link>,
     pub(crate) breadcrumbs: Vec<Link>,
     pub(crate) page: PageMeta,

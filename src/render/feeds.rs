@@ -66,23 +66,25 @@ fn atom(site: &Site, base: &str) -> String {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = write!(
         s,
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <id>{}</id>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <updated>{updated}</updated>\n  <generator>kbgen</generator>\n",
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <id>{}</id>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <updated>{}</updated>\n  <generator>kbgen</generator>\n",
         xml_escape(&config.language),
         xml_escape(&config.title),
         xml_escape(&config.description),
         xml_escape(base),
         xml_escape(&format!("{base}atom.xml")),
         xml_escape(base),
+        xml_escape(&updated),
     );
     for (date, a) in dated {
         let url = urls::absolute(base, &urls::article_dir(&config.kinds[a.kind].dir, &a.slug));
         let summary = a.summary.clone().unwrap_or_else(|| super::pages::truncate(&a.text, 200));
         let _ = write!(
             s,
-            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{date}</updated>\n    <author><name>{}</name></author>\n    <category term=\"{}\"/>\n    <summary>{}</summary>\n  </entry>\n",
+            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}</updated>\n    <author><name>{}</name></author>\n    <category term=\"{}\"/>\n    <summary>{}</summary>\n  </entry>\n",
             xml_escape(&a.title),
             xml_escape(&url),
             xml_escape(&url),
+            xml_escape(&date),
             xml_escape(&config.title),
             xml_escape(&config.kinds[a.kind].label),
             xml_escape(&summary),

@@ -262,6 +262,7 @@ fn render_job(
         search_url: format!("{root}search/{index}"),
         search_page: matches!(job, Job::Search),
         search: config.search,
+        feed: config.base_url.is_some(),
         root,
         nav,
         breadcrumbs,

@@ -40,7 +40,12 @@ pub(crate) fn read(dir: &Path) -> Option<BTreeSet<String>> {
 /// Deletes the files `dir`'s manifest lists, then the manifest, then directories left empty.
 /// Files it does not list stay, and so do the directories holding them.
 pub(super) fn remove_listed(dir: &Path) {
-    let Some(files) = read(dir) else { return };
+    let Some(files) = read(dir) else {
+        // An output directory that was empty when kbgen first wrote to it has no manifest;
+        // remove_dir removes it only if it is still empty.
+        let _ = std::fs::remove_dir(dir);
+        return;
+    };
     let mut parents = BTreeSet::new();
     for f in &files {
         // Best effort: a file already gone is what we wanted.

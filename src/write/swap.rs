@@ -22,17 +22,29 @@ pub(super) fn staging_path(output: &Path) -> PathBuf {
     }
 }
 
-/// Removes staging directories an interrupted earlier build of `output` left behind,
-/// deleting only what their manifests list.
+/// Removes staging directories that an interrupted earlier build of `output` left behind,
+/// deleting only what their manifests list. A staging directory whose build process is
+/// still running belongs to a concurrent build and is left alone.
 pub(super) fn remove_stale_staging(output: &Path) {
     let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else { return };
     let prefix = format!(".{}{STAGING_TAG}", name.to_string_lossy());
+    // Best effort: leftovers we cannot list are harmless, the next build tries again.
     let Ok(entries) = std::fs::read_dir(parent) else { return };
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|pid| !process_alive(pid)) {
             manifest::remove_listed(&entry.path());
         }
     }
+}
+
+/// Whether process `pid` is running. Where that cannot be known, assume it is, so that
+/// nothing another build is writing gets removed.
+fn process_alive(pid: u32) -> bool {
+    let proc_dir = Path::new("/proc");
+    !proc_dir.is_dir() || proc_dir.join(pid.to_string()).exists()
 }
 
 /// Moves `staging` to `output`; the previous output, if any, is removed afterwards.

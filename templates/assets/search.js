@@ -132,7 +132,7 @@
    * Chinese run, the bigrams that tile it are required and the ones bridging two tiles are
    * optional: 结算失败 needs 结算 and 失败, and 算失 only ranks the exact phrase higher. */
   function queryTerms(query) {
-    var seen = {};
+    var seen = Object.create(null);
     var terms = [];
     var add = function (text, prefix, optional) {
       if (seen[text] !== undefined) {
@@ -158,6 +158,12 @@
       }
       // A run of n characters has n - 1 bigrams; keep the even ones and the last.
       run.forEach(function (b, k) { add(b, false, !(k % 2 === 0 || k === run.length - 1)); });
+    }
+    // Single characters are indexed from titles, aliases, headings and summaries only, so
+    // beside other terms (POS机) they rank rather than filter.
+    var single = function (t) { return isHan(t.text) && Array.from(t.text).length === 1; };
+    if (terms.some(function (t) { return !t.optional && !single(t); })) {
+      terms.forEach(function (t) { if (single(t)) t.optional = true; });
     }
     return terms;
   }
@@ -284,92 +290,113 @@
 
   var script = document.currentScript;
   var root = script ? script.src.replace(/assets\/search\.js(\?.*)?$/, "") : "";
-  var pending = {};
-  var cache = {};
-  var manifest = null;
+  // Loads waiting for a file, by path: the data callbacks name only their path.
+  var waiting = Object.create(null);
 
-  /** Loads search/<path> as a script; resolves with the data its callback hands over. */
-  function load(path, query) {
-    if (cache[path]) return cache[path];
-    cache[path] = new Promise(function (resolve, reject) {
-      pending[path] = { resolve: resolve, reject: reject };
+  /** Loads search/<path> as a script; resolves with {v, data} from its callback. */
+  function loadScript(path, query) {
+    return new Promise(function (resolve, reject) {
+      var waiter = { resolve: resolve, done: false };
+      (waiting[path] = waiting[path] || []).push(waiter);
       var el = document.createElement("script");
       el.src = root + "search/" + path + (query || "");
       el.async = true;
-      el.onerror = function () {
-        delete cache[path];
-        delete pending[path];
+      var fail = function () {
+        if (waiter.done) return;
+        waiter.done = true;
+        var list = waiting[path] || [];
+        if (list.indexOf(waiter) >= 0) list.splice(list.indexOf(waiter), 1);
         reject(new Error("cannot load " + path));
       };
+      el.onerror = fail;
+      // The callback runs before `load`; a file that ran without calling back (an HTML
+      // error page served as 200, say) fails here instead of hanging.
+      el.onload = fail;
       document.head.appendChild(el);
     });
-    return cache[path];
   }
 
   function arrive(path, version, data) {
-    var p = pending[path];
-    if (!p) return;
-    delete pending[path];
-    if (manifest && version !== manifest.v) {
-      delete cache[path];
-      p.reject(new Error("stale"));
-    } else {
-      p.resolve(data);
-    }
+    var list = waiting[path] || [];
+    delete waiting[path];
+    list.forEach(function (w) {
+      if (!w.done) {
+        w.done = true;
+        w.resolve({ v: version, data: data });
+      }
+    });
   }
 
   global.kbgenSearch = {
-    manifest: function (m) {
-      manifest = m;
-      arrive("index.js", m.v, m);
-    },
+    manifest: function (m) { arrive("index.js", m.v, m); },
     terms: function (v, bucket, data) { arrive("t/" + bucket + ".js", v, data); },
     docs: function (v, shard, data) { arrive("d/" + shard + ".js", v, data); }
   };
 
-  function shard(kind, n) {
-    return load(kind + "/" + n + ".js", "?v=" + manifest.v);
+  // One loaded manifest and the shards loaded under it. A query keeps the state it started
+  // with, so a reload never mixes two builds.
+  var current = null;
+
+  function state(fresh) {
+    if (!current || fresh) {
+      var p = loadScript("index.js", fresh ? "?r=" + Date.now() : "").then(function (r) {
+        return { m: r.data, cache: Object.create(null) };
+      });
+      p.catch(function () { if (current === p) current = null; });
+      current = p;
+    }
+    return current;
   }
 
-  function attempt(query, limit) {
-    return load("index.js").then(function (m) {
-      var terms = queryTerms(query);
-      if (!terms.length) return { results: [], total: 0, terms: terms };
-      var wanted = {};
-      terms.forEach(function (t) { wanted[t.text] = bucketOf(t.text, m.buckets); });
-      var keys = [];
-      Object.keys(wanted).forEach(function (t) { if (keys.indexOf(wanted[t]) < 0) keys.push(wanted[t]); });
-      return Promise.all(keys.map(function (b) { return shard("t", b); })).then(function (loaded) {
-        var buckets = {};
-        terms.forEach(function (t) { buckets[t.text] = loaded[keys.indexOf(wanted[t.text])]; });
-        var ranked = rank(terms, buckets);
-        // Two more than shown, so the phrase bonus can lift one into view.
-        var top = ranked.slice(0, limit + 2);
-        var shards = [];
+  function shard(st, kind, n) {
+    var path = kind + "/" + n + ".js";
+    if (!st.cache[path]) {
+      var p = loadScript(path, "?v=" + st.m.v).then(function (r) {
+        if (r.v !== st.m.v) throw new Error("stale");
+        return r.data;
+      });
+      p.catch(function () { if (st.cache[path] === p) delete st.cache[path]; });
+      st.cache[path] = p;
+    }
+    return st.cache[path];
+  }
+
+  function attempt(st, query, limit) {
+    var m = st.m;
+    var terms = queryTerms(query);
+    if (!terms.length) return Promise.resolve({ results: [], total: 0, terms: terms, m: m });
+    var wanted = {};
+    terms.forEach(function (t) { wanted[t.text] = bucketOf(t.text, m.buckets); });
+    var keys = [];
+    terms.forEach(function (t) { if (keys.indexOf(wanted[t.text]) < 0) keys.push(wanted[t.text]); });
+    return Promise.all(keys.map(function (b) { return shard(st, "t", b); })).then(function (loaded) {
+      var buckets = {};
+      terms.forEach(function (t) { buckets[t.text] = loaded[keys.indexOf(wanted[t.text])]; });
+      var ranked = rank(terms, buckets);
+      // Two more than shown, so the phrase bonus can lift one into view.
+      var top = ranked.slice(0, limit + 2);
+      var shards = [];
+      top.forEach(function (r) {
+        var s = Math.floor(r.doc / m.docsPerShard);
+        if (shards.indexOf(s) < 0) shards.push(s);
+      });
+      return Promise.all(shards.map(function (s) { return shard(st, "d", s); })).then(function (docs) {
         top.forEach(function (r) {
           var s = Math.floor(r.doc / m.docsPerShard);
-          if (shards.indexOf(s) < 0) shards.push(s);
+          r.record = docs[shards.indexOf(s)][r.doc - s * m.docsPerShard];
+          r.score *= phraseBonus(query, r.record);
         });
-        return Promise.all(shards.map(function (s) { return shard("d", s); })).then(function (docs) {
-          top.forEach(function (r) {
-            var s = Math.floor(r.doc / m.docsPerShard);
-            r.record = docs[shards.indexOf(s)][r.doc - s * m.docsPerShard];
-            r.score *= phraseBonus(query, r.record);
-          });
-          top.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-          return { results: top.slice(0, limit), total: ranked.length, terms: terms };
-        });
+        top.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+        return { results: top.slice(0, limit), total: ranked.length, terms: terms, m: m };
       });
     });
   }
 
   /** Runs a query; if a file from another build turns up, reloads the manifest once. */
   function search(query, limit) {
-    return attempt(query, limit).catch(function (err) {
+    return state(false).then(function (st) { return attempt(st, query, limit); }).catch(function (err) {
       if (err.message !== "stale") throw err;
-      cache = {};
-      manifest = null;
-      return load("index.js", "?r=" + Date.now()).then(function () { return attempt(query, limit); });
+      return state(true).then(function (st) { return attempt(st, query, limit); });
     });
   }
 
@@ -396,7 +423,7 @@
     return e;
   }
 
-  function href(path) { return root + path + (manifest && manifest.portable ? "index.html" : ""); }
+  function href(m, path) { return root + path + (m.portable ? "index.html" : ""); }
 
   function needlesOf(query) {
     var needles = [];
@@ -404,7 +431,8 @@
     return needles;
   }
 
-  function renderResults(box, status, query, outcome, m) {
+  function renderResults(box, status, query, outcome) {
+    var m = outcome.m;
     box.textContent = "";
     var needles = needlesOf(query);
     if (!outcome.results.length) {
@@ -415,7 +443,7 @@
       m.suggest.forEach(function (s) {
         var li = el("li");
         var a = el("a", null, s[0]);
-        a.href = href(s[1]);
+        a.href = href(m, s[1]);
         li.appendChild(a);
         ul.appendChild(li);
       });
@@ -429,7 +457,7 @@
       var rec = r.record;
       var li = el("li", "search-result");
       var a = el("a");
-      a.href = href(rec[0]);
+      a.href = href(m, rec[0]);
       a.appendChild(el("span", "result-kind", m.kinds[rec[2]] || ""));
       a.appendChild(marked("span", "result-title", snippet(rec[1], needles, 80)));
       var body = snippet(rec[3], needles, 60);
@@ -455,6 +483,7 @@
     if (!input || !box || !status) return;
     var timer = null;
     var seq = 0;
+    var renderedFor = null;
     var panel = box.parentElement && box.parentElement.classList.contains("search-panel") ? box.parentElement : null;
 
     function show(on) {
@@ -473,13 +502,17 @@
       if (!query) {
         box.textContent = "";
         status.textContent = "";
+        renderedFor = null;
         show(false);
         return;
       }
       status.textContent = "正在搜索…";
+      renderedFor = null;
       show(true);
       search(query, limit).then(function (outcome) {
-        if (mine === seq) renderResults(box, status, query, outcome, manifest);
+        if (mine !== seq) return;
+        renderResults(box, status, query, outcome);
+        renderedFor = query;
       }, function () {
         if (mine === seq) status.textContent = "搜索索引加载失败，请刷新页面重试。";
       });
@@ -489,7 +522,7 @@
       clearTimeout(timer);
       timer = setTimeout(run, 60);
     });
-    input.addEventListener("focus", function () { load("index.js").catch(function () {}); });
+    input.addEventListener("focus", function () { state(false).catch(function () {}); });
     form.addEventListener("keydown", function (e) {
       var links = Array.prototype.slice.call(box.querySelectorAll("a"));
       var at = links.indexOf(document.activeElement);
@@ -505,11 +538,17 @@
       }
     });
     form.addEventListener("submit", function (e) {
-      var first = box.querySelector("a");
-      if (page || first) {
+      if (page) {
         e.preventDefault();
-        if (first && !page) global.location.href = first.href;
-        else run();
+        run();
+        return;
+      }
+      // Enter opens the top result only if it answers what is typed now; otherwise the
+      // form goes to the search page.
+      var first = box.querySelector("a");
+      if (first && renderedFor === input.value.trim()) {
+        e.preventDefault();
+        global.location.href = first.href;
       }
     });
     if (page) {

@@ -238,3 +238,18 @@ fn base_url_changes_only_absolute_urls() {
     assert!(page.contains("href=\"https://other.example/sub/path/symptoms/settlement-failed/\""));
     assert!(page.contains("href=\"../../assets/style.css\""), "internal links stay relative");
 }
+
+#[test]
+fn without_a_base_url_there_is_no_feed_and_no_link_to_one() {
+    let site = Site::fixture("good");
+    let yaml = site.read("site.yaml").replace("base_url: https://kb.example.com/\n", "");
+    site.write("site.yaml", &yaml);
+    let files = site.build(&[]);
+    assert!(!files.contains_key("atom.xml") && !files.contains_key("sitemap.xml"));
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("atom.xml"),
+            "{path} links to a feed that does not exist"
+        );
+    }
+}

@@ -82,3 +82,19 @@ fn stale_staging_directories_lose_only_their_listed_files() {
     assert!(!stale.join("a/page.html").exists());
     assert_eq!(std::fs::read_to_string(stale.join("foreign.txt")).unwrap(), "keep");
 }
+
+#[test]
+fn a_running_builds_staging_directory_is_left_alone() {
+    let site = Site::fixture("good");
+    // Named for this test process, which is alive: a concurrent build's staging area.
+    let live = site.path(&format!(".public.kbgen-staging-{}-0", std::process::id()));
+    std::fs::create_dir_all(&live).unwrap();
+    std::fs::write(live.join("page.html"), "in progress").unwrap();
+    std::fs::write(
+        live.join(".kbgen-manifest"),
+        "# kbgen output manifest v1: files kbgen wrote here; kbgen deletes only these\npage.html\n",
+    )
+    .unwrap();
+    site.build(&[]);
+    assert_eq!(std::fs::read_to_string(live.join("page.html")).unwrap(), "in progress");
+}

@@ -32,7 +32,9 @@ test("query terms: tiling bigrams are required, bridging ones optional", () => {
   assert.deepStrictEqual(terms("结算失败"), ["结算", "?算失", "失败"]);
   assert.deepStrictEqual(terms("钱没到账了"), ["钱没", "?没到", "到账", "账了"]);
   assert.deepStrictEqual(terms("无法结算"), ["无法", "?法结", "结算"]);
-  assert.deepStrictEqual(terms("POS机 jiesuan 5"), ["pos*", "机", "jiesuan*", "5"]);
+  assert.deepStrictEqual(terms("POS机 jiesuan 5"), ["pos*", "?机", "jiesuan*", "5"], "singles beside other terms only rank");
+  assert.deepStrictEqual(terms("机 卡"), ["机", "卡"], "singles alone are required");
+  assert.deepStrictEqual(terms("constructor toString"), ["constructor*", "tostring*"], "object keys are plain text");
 });
 
 test("every required term must match; optional ones add; prefixes count a little less", () => {
