@@ -101,12 +101,26 @@ impl SiteConfig {
                     .with_help("see the site.yaml reference in README.md"),
             ]
         })?;
-        let at = |needle: &str| find_key(text, &index, needle);
+        let at = |needle: &str| find_key(text, &index, 0, needle);
         let mut diags = Vec::new();
         let names: BTreeSet<&str> = raw.kinds.keys().map(String::as_str).collect();
         let mut dirs = BTreeSet::new();
         for (name, kind) in &raw.kinds {
-            if !is_simple_name(&kind.dir) {
+            // Point at values inside this kind's own entry, not the first match in the file.
+            let entry = find_kind_entry(text, name);
+            let at = |needle: &str| find_key(text, &index, entry, needle);
+            if RESERVED_KIND_NAMES.contains(&name.as_str())
+                || !is_simple_name(name)
+                || name.contains('.')
+            {
+                diags.push(
+                    Diagnostic::error("invalid-config", CONFIG_FILE, at(name), format!(
+                        "'{name}' cannot be a kind name: kind names name templates, and this one is kbgen's own or not a plain word"
+                    ))
+                    .with_help(format!("choose another name; reserved: {}", RESERVED_KIND_NAMES.join(", "))),
+                );
+            }
+            if !is_simple_name(&kind.dir) || kind.dir.contains('.') {
                 diags.push(
                     Diagnostic::error(
                         "invalid-config",
@@ -248,10 +262,29 @@ pub(crate) fn is_simple_name(s: &str) -> bool {
         && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.')
 }
 
-/// Where `needle` first appears in `text`, for pointing at a value after serde has
-/// validated it (serde keeps no spans once a value is deserialised).
-fn find_key(text: &str, index: &LineIndex, needle: &str) -> (usize, usize) {
-    text.find(needle).map_or((1, 1), |off| index.position(text, off))
+/// Kind names that would pick one of the theme's own templates (`<kind>.html`).
+const RESERVED_KIND_NAMES: &[&str] = &["404", "article", "base", "index", "list", "search", "tags"];
+
+/// Where `needle` first appears in `text` at or after byte `from`, for pointing at a value
+/// after serde has validated it (serde keeps no spans once a value is deserialised).
+fn find_key(text: &str, index: &LineIndex, from: usize, needle: &str) -> (usize, usize) {
+    let from = if text.is_char_boundary(from) { from } else { 0 };
+    text[from..].find(needle).map_or((1, 1), |off| index.position(text, from + off))
+}
+
+/// The byte offset of the line declaring kind `name` (`  name:`), or 0.
+fn find_kind_entry(text: &str, name: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if line.len() > trimmed.len()
+            && trimmed.strip_prefix(name).is_some_and(|r| r.trim_start().starts_with(':'))
+        {
+            return offset;
+        }
+        offset += line.len();
+    }
+    0
 }
 
 /// Lower-cases the first letter of a library's message, to match our message style.
@@ -282,6 +315,16 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].line, 3);
         assert!(diags[0].message.contains("unknown kind 'caus'"), "{}", diags[0].message);
+    }
+
+    #[test]
+    fn errors_point_into_their_own_kind_and_reserved_names_are_refused() {
+        let text = "title: T\nkinds:\n  symptom: { dir: same, label: 症状 }\n  cause: { dir: same, label: 原因 }\n  base: { dir: bases, label: x }\n  faq: { dir: robots.txt, label: y }\n";
+        let diags = SiteConfig::parse(text).unwrap_err();
+        let lines: Vec<_> = diags.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [4, 5, 6], "{diags:?}");
+        assert!(diags[0].message.contains("share the dir 'same'"));
+        assert!(diags[1].message.contains("'base' cannot be a kind name"));
     }
 
     #[test]
