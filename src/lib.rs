@@ -107,15 +107,17 @@ pub fn run_pipeline(options: &BuildOptions) -> Result<Pipeline, Error> {
     let (articles, parse_diags) = parse::parse_all(&loaded.sources, &config, options.portable);
     diags.extend(parse_diags);
     clock.lap("parse");
-    let (site, resolve_diags) = resolve::resolve(config, articles, options.drafts);
+    let asset_paths = loaded.assets.keys().cloned().collect();
+    let (site, resolve_diags) = resolve::resolve(config, articles, options.drafts, asset_paths);
     diags.extend(resolve_diags);
     clock.lap("resolve");
     let Some(tera) = tera.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
         return Ok(finish(diags, Some(site), None, clock));
     };
-    let (outputs, render_diags) =
+    let (mut outputs, render_diags) =
         render::render_site(&site, &theme, &tera, RenderOptions { portable: options.portable });
     diags.extend(render_diags);
+    publish_assets(loaded.assets, &mut outputs, &mut diags);
     clock.lap("render");
     if diags.iter().any(Diagnostic::is_error) {
         return Ok(finish(diags, Some(site), None, clock));
@@ -123,6 +125,34 @@ pub fn run_pipeline(options: &BuildOptions) -> Result<Pipeline, Error> {
     // The search index is built by `build_site`, alongside writing: it cannot fail, so
     // `check` has no use for it.
     Ok(finish(diags, Some(site), Some(outputs), clock))
+}
+
+/// Adds the non-article files of `content/` to the outputs at their path minus `content/`,
+/// refusing any that would replace a generated file.
+fn publish_assets(
+    assets: std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
+    outputs: &mut Outputs,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (path, bytes) in assets {
+        let Ok(rel) = path.strip_prefix(load::CONTENT_DIR) else { continue };
+        let key =
+            rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        match outputs.entry(key) {
+            std::collections::btree_map::Entry::Occupied(taken) => diags.push(
+                Diagnostic::error(
+                    "asset-collision",
+                    &path,
+                    (1, 1),
+                    format!("this file would replace the generated {}", taken.key()),
+                )
+                .with_help("rename or move the file"),
+            ),
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(bytes);
+            }
+        }
+    }
 }
 
 /// Stage timings for `--timings`.

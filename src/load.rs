@@ -35,6 +35,9 @@ pub struct Loaded {
     pub sources: Vec<Source>,
     /// The site's own `templates/` files by name (`page.html`, `assets/style.css`).
     pub overrides: BTreeMap<String, Vec<u8>>,
+    /// Files under `content/` that are not articles (images, PDFs), by path relative to the
+    /// site root; published at the same place under the output root, minus `content/`.
+    pub assets: BTreeMap<PathBuf, Vec<u8>>,
 }
 
 /// Reads every article under `root/content` and every file under `root/templates`.
@@ -47,15 +50,7 @@ pub fn load_site(root: &Path, config: &SiteConfig) -> (Loaded, Vec<Diagnostic>) 
         for (path, bytes) in walk_files(&content, root, &root_canon, &mut diags) {
             let rel = rel_path(root, &path);
             if path.extension().is_none_or(|e| e != "md") {
-                diags.push(
-                    Diagnostic::warning(
-                        "ignored-file",
-                        &rel,
-                        (1, 1),
-                        "not a Markdown article; it is not published",
-                    )
-                    .with_help("kbgen reads only .md files under content/"),
-                );
+                loaded.assets.insert(rel, bytes);
                 continue;
             }
             if let Some(source) = to_source(config, rel, bytes, &mut diags) {

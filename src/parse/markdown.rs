@@ -79,6 +79,21 @@ pub fn render_body(body: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rend
                     id,
                 }));
             }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest = dest_url.to_string();
+                let new_dest = if is_internal(&dest) {
+                    out.links.push(RawLink { dest: dest.clone(), offset: range.start });
+                    rewrite(&dest).map(CowStr::from).unwrap_or(dest_url)
+                } else {
+                    dest_url
+                };
+                html_events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: new_dest,
+                    title,
+                    id,
+                }));
+            }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, label) = alert_label(kind);
                 html_events.push(Event::Html(

@@ -10,7 +10,7 @@ pub use markdown::{Heading, heading_id, render_body};
 
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, LineIndex};
-use crate::load::{Source, join_relative};
+use crate::load::{CONTENT_DIR, Source, join_relative};
 use crate::urls;
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -75,8 +75,9 @@ pub enum LinkTarget {
     SamePage,
     /// A source file (`content/...md`); empty if the link climbs above the site root.
     Article(PathBuf),
-    /// Some other relative file, passed through unchecked.
-    Other,
+    /// Another file under `content/` (an image, a PDF), published beside the pages; empty if
+    /// the link leaves `content/`.
+    Asset(PathBuf),
 }
 
 /// One source's outcome: the article and its warnings, or its errors.
@@ -119,6 +120,25 @@ pub fn parse_article(source: &Source, config: &SiteConfig, portable: bool) -> Pa
     let fields = front_matter::read_fields(path, text, &index, &split, kind)?;
     let rewrite = |dest: &str| -> Option<String> {
         let (file, anchor) = dest.split_once('#').map_or((dest, None), |(f, a)| (f, Some(a)));
+        if !file.is_empty() && !is_md(file) {
+            // The page sits one directory deeper than its source (`symptoms/x/` for
+            // `content/symptoms/x.md`), so the asset's path is rebuilt from the root.
+            let (file_path, query) =
+                file.split_once('?').map_or((file, None), |(f, q)| (f, Some(q)));
+            let rel = asset_target(path, file_path)?.strip_prefix(CONTENT_DIR).ok()?.to_path_buf();
+            let rel: Vec<_> =
+                rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let mut href = format!("{}{}", urls::root_prefix(2), rel.join("/"));
+            if let Some(q) = query {
+                href.push('?');
+                href.push_str(q);
+            }
+            if let Some(a) = anchor {
+                href.push('#');
+                href.push_str(a);
+            }
+            return Some(href);
+        }
         let target = md_target(path, file)?;
         let dir = target.components().nth(1)?.as_os_str().to_string_lossy().into_owned();
         let stem = target.file_stem()?.to_string_lossy().into_owned();
@@ -143,7 +163,12 @@ pub fn parse_article(source: &Source, config: &SiteConfig, portable: bool) -> Pa
             } else if is_md(file) {
                 LinkTarget::Article(md_target(path, file).unwrap_or_default())
             } else {
-                LinkTarget::Other
+                let file_path = file.split('?').next().unwrap_or(file);
+                LinkTarget::Asset(
+                    asset_target(path, file_path)
+                        .filter(|t| t.starts_with(CONTENT_DIR))
+                        .unwrap_or_default(),
+                )
             };
             let pos = index.position(text, split.body_offset + l.offset);
             BodyLink { target, anchor, pos, dest: l.dest }
@@ -175,6 +200,12 @@ fn md_target(from: &std::path::Path, file: &str) -> Option<PathBuf> {
     if !is_md(file) {
         return None;
     }
+    let decoded = percent_encoding::percent_decode_str(file).decode_utf8().ok()?;
+    join_relative(from, &decoded)
+}
+
+/// The file a relative non-Markdown link points to, relative to the site root.
+fn asset_target(from: &std::path::Path, file: &str) -> Option<PathBuf> {
     let decoded = percent_encoding::percent_decode_str(file).decode_utf8().ok()?;
     join_relative(from, &decoded)
 }

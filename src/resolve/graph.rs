@@ -44,6 +44,8 @@ pub struct Site {
     pub backlinks: Vec<Vec<ArticleId>>,
     /// Tag slug → tag.
     pub tags: BTreeMap<String, TagEntry>,
+    /// Files under `content/` that are not articles, by path from the site root.
+    pub assets: std::collections::BTreeSet<PathBuf>,
 }
 
 impl Site {
@@ -115,5 +117,6 @@ pub(super) fn index(
         related: vec![Vec::new(); n],
         backlinks: vec![Vec::new(); n],
         tags: BTreeMap::new(),
+        assets: std::collections::BTreeSet::new(),
     }
 }

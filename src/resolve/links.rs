@@ -127,7 +127,23 @@ pub(super) fn check_body_links(
     for (id, a) in site.articles.iter().enumerate() {
         for link in &a.links {
             let target = match &link.target {
-                LinkTarget::Other => continue,
+                LinkTarget::Asset(path) => {
+                    if !site.assets.contains(path) {
+                        let shown = path.to_string_lossy().replace('\\', "/");
+                        let message = if shown.is_empty() {
+                            format!("the link '{}' leaves content/", link.dest)
+                        } else {
+                            format!(
+                                "the link '{}' points to {shown}, which does not exist",
+                                link.dest
+                            )
+                        };
+                        diags.push(Diagnostic::error("broken-link", &a.path, link.pos, message).with_help(
+                            "put images and other files under content/ and link to them relative to this file",
+                        ));
+                    }
+                    continue;
+                }
                 LinkTarget::SamePage => id,
                 LinkTarget::Article(path) => match site.by_path.get(path) {
                     Some(&t) => {

@@ -14,16 +14,19 @@ use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
 use crate::parse::Article;
 
-/// Builds the site graph from `articles`; drafts are dropped unless `drafts`.
+/// Builds the site graph from `articles`; drafts are dropped unless `drafts`. `assets` are
+/// the other files under `content/`, which body links may point to.
 pub fn resolve(
     config: SiteConfig,
     articles: Vec<Article>,
     drafts: bool,
+    assets: std::collections::BTreeSet<std::path::PathBuf>,
 ) -> (Site, Vec<Diagnostic>) {
     let (articles, excluded): (Vec<_>, Vec<_>) =
         articles.into_iter().partition(|a| drafts || !a.draft);
     let mut diags = Vec::new();
     let mut site = graph::index(config, articles, &mut diags);
+    site.assets = assets;
     let forward = links::check_relations(&site, &excluded, &mut diags);
     let backlinks = links::check_body_links(&site, &excluded, &mut diags);
     derive::derive(&mut site, forward, backlinks);

@@ -253,3 +253,19 @@ fn without_a_base_url_there_is_no_feed_and_no_link_to_one() {
         );
     }
 }
+
+#[test]
+fn files_beside_articles_are_published_and_may_not_replace_pages() {
+    let site = Site::fixture("good");
+    let files = site.build(&[]);
+    assert!(files.contains_key("symptoms/screen.svg"), "images under content/ are published");
+    let page =
+        String::from_utf8_lossy(&files["symptoms/settlement-failed/index.html"]).into_owned();
+    assert!(
+        page.contains("<img src=\"../../symptoms/screen.svg\""),
+        "their links are rewritten for the page"
+    );
+    site.write("content/index.html", "<p>mine</p>");
+    let out = crate::transcript(&mut site.kbgen(&["build"]), site.root());
+    assert!(out.contains("content/index.html:1:1: error[asset-collision]: this file would replace the generated index.html"), "{out}");
+}

@@ -31,6 +31,10 @@ const CASES: &[(&str, &str)] = &[
         "content/symptoms/a.md:6:3: error[broken-anchor]: 'content/remedies/restart.md' has no heading with the id '第二步'",
     ),
     (
+        "broken-link",
+        "content/symptoms/a.md:8:1: error[broken-link]: the link 'missing.png' points to content/symptoms/missing.png, which does not exist",
+    ),
+    (
         "duplicate-slug",
         "content/symptoms/more/a.md:1:1: error[duplicate-slug]: the slug 'a' is already used by content/symptoms/a.md",
     ),

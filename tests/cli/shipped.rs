@@ -23,7 +23,8 @@ fn shipped_site() -> kbgen::resolve::Site {
     assert!(diags.is_empty(), "{}", kbgen::diag::render_human(&diags));
     let (articles, diags) = kbgen::parse::parse_all(&loaded.sources, &config, false);
     assert!(diags.is_empty(), "{}", kbgen::diag::render_human(&diags));
-    let (site, diags) = kbgen::resolve::resolve(config, articles, false);
+    let assets = loaded.assets.keys().cloned().collect();
+    let (site, diags) = kbgen::resolve::resolve(config, articles, false, assets);
     assert!(diags.is_empty(), "{}", kbgen::diag::render_human(&diags));
     site
 }
