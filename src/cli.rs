@@ -25,6 +25,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate the site and write nothing.
     Check(SiteArgs),
+    /// Preview the site on 127.0.0.1 with live reload.
+    Serve(ServeArgs),
     /// Write a new article skeleton: content/DIR/SLUG.md.
     New(NewArgs),
     /// Create a new site in DIR.
@@ -60,6 +62,23 @@ pub struct BuildArgs {
     /// Print how long each stage took.
     #[arg(long)]
     pub timings: bool,
+}
+
+/// Options of `kbgen serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Site location and drafts.
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The port to serve on; 0 picks a free one.
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// Serve on this address instead of 127.0.0.1 (other machines can then reach it).
+    #[arg(long)]
+    pub bind: Option<std::net::IpAddr>,
+    /// Open the site in a browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// Options of `kbgen new`.

@@ -74,6 +74,15 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 say!("checked {articles} articles: no errors ({:.2?})", start.elapsed());
             }
         }
+        Command::Serve(args) => {
+            kbgen::cmd::serve::serve(&kbgen::cmd::serve::ServeOptions {
+                root: args.site.root.clone(),
+                port: args.port,
+                bind: args.bind.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)),
+                drafts: args.site.drafts,
+                open: args.open,
+            })?;
+        }
         Command::New(args) => {
             let path = kbgen::cmd::new::new_article(args)?;
             if !cli.quiet {

@@ -3,4 +3,5 @@
 
 pub mod init;
 pub mod new;
+pub mod serve;
 mod today;

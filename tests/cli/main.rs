@@ -9,6 +9,7 @@ mod links;
 mod safety;
 mod scaffold;
 mod search;
+mod serve;
 mod shipped;
 
 use assert_cmd::Command;
