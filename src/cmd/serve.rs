@@ -106,13 +106,14 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
             "warning: serving on {local}, reachable from other machines; kbgen serve is a preview, not a web server"
         );
     }
+    // Watch before announcing the address, so no edit made after it is missed.
+    let _watcher = watch(&options.root, build_options, Arc::clone(&shared))?;
     let url = format!("http://{local}/");
     println!("serving {url} (Ctrl+C to stop)");
     if options.open {
         open_browser(&url);
     }
 
-    let _watcher = watch(&options.root, build_options, Arc::clone(&shared))?;
     let app = Router::new().fallback(handle).with_state(shared);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

@@ -69,7 +69,14 @@ impl Served {
         let mut conn = TcpStream::connect(&self.addr).unwrap();
         conn.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
         write!(conn, "GET /__kbgen/events HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr).unwrap();
-        BufReader::new(conn)
+        let mut reader = BufReader::new(conn);
+        // The server subscribes before it answers, so once the headers are here no rebuild
+        // can slip by unseen.
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap() > 0 && line != "\r\n" {
+            line.clear();
+        }
+        reader
     }
 }
 
