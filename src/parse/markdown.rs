@@ -65,34 +65,12 @@ pub fn render_body(body: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rend
     for (event, range) in events {
         match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest = dest_url.to_string();
-                let new_dest = if is_internal(&dest) {
-                    out.links.push(RawLink { dest: dest.clone(), offset: range.start });
-                    rewrite(&dest).map(CowStr::from).unwrap_or(dest_url)
-                } else {
-                    dest_url
-                };
-                html_events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: new_dest,
-                    title,
-                    id,
-                }));
+                let dest_url = internal_dest(dest_url, range.start, &mut out.links, rewrite);
+                html_events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest = dest_url.to_string();
-                let new_dest = if is_internal(&dest) {
-                    out.links.push(RawLink { dest: dest.clone(), offset: range.start });
-                    rewrite(&dest).map(CowStr::from).unwrap_or(dest_url)
-                } else {
-                    dest_url
-                };
-                html_events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: new_dest,
-                    title,
-                    id,
-                }));
+                let dest_url = internal_dest(dest_url, range.start, &mut out.links, rewrite);
+                html_events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, label) = alert_label(kind);
@@ -132,6 +110,21 @@ pub fn render_body(body: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rend
     html::push_html(&mut out.html, html_events.into_iter());
     out.text = out.text.split_whitespace().collect::<Vec<_>>().join(" ");
     out
+}
+
+/// Records an internal link or image source at `offset` and returns its rewritten
+/// destination; external ones pass through.
+fn internal_dest<'a>(
+    dest: CowStr<'a>,
+    offset: usize,
+    links: &mut Vec<RawLink>,
+    rewrite: &dyn Fn(&str) -> Option<String>,
+) -> CowStr<'a> {
+    if !is_internal(&dest) {
+        return dest;
+    }
+    links.push(RawLink { dest: dest.to_string(), offset });
+    rewrite(&dest).map_or(dest, CowStr::from)
 }
 
 /// True for links that stay inside the site: no scheme, not protocol-relative, not absolute.
