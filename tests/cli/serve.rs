@@ -212,3 +212,37 @@ fn edits_rebuild_and_reload_and_errors_show_in_the_browser_until_fixed() {
     next_reload(&mut events);
     assert_eq!(served.get("/guides/fees/").0, 404, "deleted articles disappear");
 }
+
+#[test]
+fn a_taken_port_is_reported_plainly() {
+    let site = Site::fixture("good");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = crate::transcript(&mut site.kbgen(&["serve", "--port", &port]), site.root());
+    assert!(out.starts_with("exit: 2\n"), "{out}");
+    assert!(
+        out.contains(&format!("port {port} is already in use")) && out.contains("--port"),
+        "{out}"
+    );
+}
+
+#[test]
+fn binding_beyond_loopback_warns() {
+    let site = Site::fixture("good");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .args(["serve", "--bind", "0.0.0.0", "--port", "0", "--root"])
+        .arg(site.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let warned = lines.next().and_then(Result::ok).unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        warned.starts_with("warning: serving on 0.0.0.0:")
+            && warned.contains("reachable from other machines"),
+        "{warned}"
+    );
+}
