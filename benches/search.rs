@@ -109,7 +109,7 @@ fn build(root: &Path, search: bool) -> Duration {
         search,
     };
     let start = Instant::now();
-    let (pipeline, _) = kbgen::build_site(&options).expect("build");
+    let (pipeline, _) = kbgen::build_site(&options, &kbgen::Silent).expect("build");
     assert!(!pipeline.has_errors(), "the corpus has errors");
     start.elapsed()
 }

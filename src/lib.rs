@@ -1,8 +1,9 @@
 //! kbgen: a static site generator for troubleshooting knowledge bases.
 //!
 //! The pipeline is load → parse → resolve → render → index → write; each stage is a module that takes
-//! the previous stage's plain data and returns new data plus diagnostics. [`check_site`]
-//! runs every stage but `write`; [`build_site`] runs them all.
+//! the previous stage's plain data and returns new data plus diagnostics. Rendered files
+//! go straight to a [`render::Sink`]: the staging directory for [`build_site`], memory for
+//! [`build_in_memory`], nowhere for [`check_site`].
 
 pub mod assets;
 pub mod cli;
@@ -23,20 +24,18 @@ use config::{CONFIG_FILE, SiteConfig};
 use diag::Diagnostic;
 use error::Error;
 use options::BuildOptions;
-use render::{Outputs, RenderOptions};
+use rayon::prelude::*;
+use render::{Outputs, RenderOptions, Sink};
 use resolve::Site;
 use std::path::Path;
 
-/// What the content stages produced: the site and its outputs if every stage passed, and
-/// all diagnostics either way.
+/// What a run produced: the site if parsing got that far, and all diagnostics either way.
 #[derive(Debug)]
 pub struct Pipeline {
     /// Every diagnostic, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
     /// The resolved site, if parsing got that far.
     pub site: Option<Site>,
-    /// The rendered files, only if there were no errors.
-    pub outputs: Option<Outputs>,
     /// Wall time of each stage that ran, in order (`--timings`).
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
@@ -46,6 +45,23 @@ impl Pipeline {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+}
+
+/// Told how far rendering has got; the CLI draws a progress bar from it on a terminal.
+pub trait Progress: Sync {
+    /// `total` files are about to be rendered and written.
+    fn start(&self, total: usize);
+    /// One more file is done.
+    fn tick(&self);
+}
+
+/// Reports no progress.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _: usize) {}
+    fn tick(&self) {}
 }
 
 /// Reads `site.yaml` from `root`.
@@ -62,23 +78,36 @@ pub fn read_config(root: &Path) -> Result<Result<SiteConfig, Vec<Diagnostic>>, E
     Ok(SiteConfig::parse(&text))
 }
 
-/// Runs load → parse → resolve → render in memory; writes nothing.
+/// The site after load → parse → resolve, with its theme compiled: ready to render
+/// unless a diagnostic stopped it.
+pub struct Prepared {
+    diagnostics: Vec<Diagnostic>,
+    site: Option<Site>,
+    ready: Option<Ready>,
+    clock: Clock,
+}
+
+struct Ready {
+    theme: assets::Theme,
+    tera: tera::Tera,
+    assets: std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
+}
+
+/// Runs load → parse → resolve and compiles the templates; renders and writes nothing.
 ///
 /// # Errors
 /// Only environment failures (no site, unreadable config); content problems are
-/// diagnostics in the returned [`Pipeline`].
-pub fn run_pipeline(options: &BuildOptions) -> Result<Pipeline, Error> {
+/// diagnostics in the result.
+pub fn prepare(options: &BuildOptions) -> Result<Prepared, Error> {
+    let mut clock = Clock::start();
     let mut config = match read_config(&options.root)? {
         Ok(c) => c,
-        Err(diagnostics) => {
-            return Ok(Pipeline { diagnostics, site: None, outputs: None, timings: Vec::new() });
-        }
+        Err(diagnostics) => return Ok(Prepared { diagnostics, site: None, ready: None, clock }),
     };
     if let Some(url) = &options.base_url {
         config.base_url = Some(url.clone());
     }
     config.search &= options.search;
-    let mut clock = Clock::start();
     let (loaded, mut diags) = load::load_site(&options.root, &config);
     clock.lap("load");
     // Templates compile before any content work, so a theme error is reported at once.
@@ -94,7 +123,7 @@ pub fn run_pipeline(options: &BuildOptions) -> Result<Pipeline, Error> {
                 )
                 .with_help("save the template as UTF-8"),
             );
-            return Ok(finish(diags, None, None, clock));
+            return Ok(Prepared { diagnostics: diags, site: None, ready: None, clock });
         }
     };
     let tera = match render::compile_theme(&theme) {
@@ -105,54 +134,125 @@ pub fn run_pipeline(options: &BuildOptions) -> Result<Pipeline, Error> {
         }
     };
     let (articles, parse_diags) = parse::parse_all(&loaded.sources, &config, options.portable);
+    drop(loaded.sources);
     diags.extend(parse_diags);
     clock.lap("parse");
     let asset_paths = loaded.assets.keys().cloned().collect();
     let (site, resolve_diags) = resolve::resolve(config, articles, options.drafts, asset_paths);
     diags.extend(resolve_diags);
     clock.lap("resolve");
-    let Some(tera) = tera.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
-        return Ok(finish(diags, Some(site), None, clock));
-    };
-    let (mut outputs, render_diags) =
-        render::render_site(&site, &theme, &tera, RenderOptions { portable: options.portable });
-    diags.extend(render_diags);
-    publish_assets(loaded.assets, &mut outputs, &mut diags);
-    clock.lap("render");
-    if diags.iter().any(Diagnostic::is_error) {
-        return Ok(finish(diags, Some(site), None, clock));
-    }
-    // The search index is built by `build_site`, alongside writing: it cannot fail, so
-    // `check` has no use for it.
-    Ok(finish(diags, Some(site), Some(outputs), clock))
+    let ready = tera.filter(|_| !diags.iter().any(Diagnostic::is_error)).map(|tera| Ready {
+        theme,
+        tera,
+        assets: loaded.assets,
+    });
+    Ok(Prepared { diagnostics: diags, site: Some(site), ready, clock })
 }
 
-/// Adds the non-article files of `content/` to the outputs at their path minus `content/`,
-/// refusing any that would replace a generated file.
-fn publish_assets(
+impl Prepared {
+    /// Whether rendering can start: no errors so far.
+    pub fn is_ready(&self) -> bool {
+        self.ready.is_some()
+    }
+
+    /// Renders every file into `sink`, the search index too if `index` (and the site has
+    /// search on); the index is computed alongside the pages, CPU work beside their I/O.
+    ///
+    /// # Errors
+    /// The sink's first I/O failure.
+    pub fn render(
+        mut self,
+        options: &BuildOptions,
+        sink: &dyn Sink,
+        index: bool,
+        progress: &dyn Progress,
+    ) -> Result<Pipeline, Error> {
+        let (Some(ready), Some(site)) = (self.ready.take(), &self.site) else {
+            return Ok(self.finish());
+        };
+        let plan = render::plan(site, &ready.theme);
+        let assets = content_assets(ready.assets, &plan.paths, &mut self.diagnostics);
+        if self.diagnostics.iter().any(Diagnostic::is_error) {
+            return Ok(self.finish());
+        }
+        let mut paths = plan.paths.clone();
+        paths.extend(assets.iter().map(|(p, _)| p.clone()));
+        sink.plan(&paths)?;
+        progress.start(paths.len());
+        for (path, bytes) in assets {
+            sink.emit(&path, bytes)?;
+            progress.tick();
+        }
+        let render_options = RenderOptions { portable: options.portable };
+        let (rendered, index) = rayon::join(
+            || {
+                let tick = || progress.tick();
+                render::render_site(
+                    plan,
+                    site,
+                    &ready.theme,
+                    &ready.tera,
+                    render_options,
+                    sink,
+                    &tick,
+                )
+            },
+            || {
+                let start = std::time::Instant::now();
+                let files = (index && site.config.search)
+                    .then(|| index::build_index(site, options.portable));
+                (files, start.elapsed())
+            },
+        );
+        self.diagnostics.extend(rendered?);
+        self.clock.lap("render+write");
+        if let (Some(files), took) = index {
+            self.clock.laps.push(("index (alongside)", took));
+            if !self.diagnostics.iter().any(Diagnostic::is_error) {
+                let names: Vec<String> = files.keys().cloned().collect();
+                sink.plan(&names)?;
+                files.into_par_iter().try_for_each(|(path, bytes)| sink.emit(&path, bytes))?;
+                self.clock.lap("index write");
+            }
+        }
+        Ok(self.finish())
+    }
+
+    /// The diagnostics and site so far, without rendering.
+    pub fn finish(self) -> Pipeline {
+        let mut diagnostics = self.diagnostics;
+        diag::sort_diagnostics(&mut diagnostics);
+        Pipeline { diagnostics, site: self.site, timings: self.clock.laps }
+    }
+}
+
+/// The non-article files of `content/`, keyed by their output path (their path minus
+/// `content/`); any that would replace a generated file is an error instead.
+fn content_assets(
     assets: std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
-    outputs: &mut Outputs,
+    generated: &[String],
     diags: &mut Vec<Diagnostic>,
-) {
+) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::with_capacity(assets.len());
     for (path, bytes) in assets {
         let Ok(rel) = path.strip_prefix(load::CONTENT_DIR) else { continue };
         let key =
             rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        match outputs.entry(key) {
-            std::collections::btree_map::Entry::Occupied(taken) => diags.push(
+        if generated.binary_search(&key).is_ok() {
+            diags.push(
                 Diagnostic::error(
                     "asset-collision",
                     &path,
                     (1, 1),
-                    format!("this file would replace the generated {}", taken.key()),
+                    format!("this file would replace the generated {key}"),
                 )
                 .with_help("rename or move the file"),
-            ),
-            std::collections::btree_map::Entry::Vacant(slot) => {
-                slot.insert(bytes);
-            }
+            );
+        } else {
+            out.push((key, bytes));
         }
     }
+    out
 }
 
 /// Stage timings for `--timings`.
@@ -173,55 +273,49 @@ impl Clock {
     }
 }
 
-fn finish(
-    mut diagnostics: Vec<Diagnostic>,
-    site: Option<Site>,
-    outputs: Option<Outputs>,
-    clock: Clock,
-) -> Pipeline {
-    diag::sort_diagnostics(&mut diagnostics);
-    Pipeline { diagnostics, site, outputs, timings: clock.laps }
-}
-
-/// Validates the site without writing anything.
+/// Validates the site without writing anything: every page is rendered and dropped.
 ///
 /// # Errors
-/// As [`run_pipeline`].
+/// As [`prepare`].
 pub fn check_site(options: &BuildOptions) -> Result<Pipeline, Error> {
-    run_pipeline(options)
+    prepare(options)?.render(options, &render::Discard, false, &Silent)
+}
+
+/// Builds the whole site, search index included, in memory (for `serve` and tests).
+///
+/// # Errors
+/// As [`prepare`].
+pub fn build_in_memory(options: &BuildOptions) -> Result<(Pipeline, Option<Outputs>), Error> {
+    let sink = render::Memory::default();
+    let pipeline = prepare(options)?.render(options, &sink, true, &Silent)?;
+    let outputs = (!pipeline.has_errors()).then(|| sink.into_outputs());
+    Ok((pipeline, outputs))
 }
 
 /// Builds the site into `options.output`, or leaves the old output untouched on any error.
-/// Returns the pipeline and the number of files written (0 if content errors stopped it).
+/// Pages are written as they are rendered, into a staging directory that replaces the
+/// output at the end; unchanged files keep their old inode and modification time.
 ///
 /// # Errors
 /// An unsafe output directory or an I/O failure, naming its path.
-pub fn build_site(options: &BuildOptions) -> Result<(Pipeline, usize), Error> {
+pub fn build_site(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<(Pipeline, write::WriteStats), Error> {
     // Refuse a dangerous output before doing any work.
     let output = write::check_output_dir(&options.root, &options.output)?;
-    let mut pipeline = run_pipeline(options)?;
-    let (Some(outputs), Some(site)) = (&pipeline.outputs, &pipeline.site) else {
-        return Ok((pipeline, 0));
-    };
-    let start = std::time::Instant::now();
-    let index_time = std::sync::Mutex::new(None);
-    // The index is CPU work and writing pages mostly I/O: do both at once.
-    let index = || {
-        let start = std::time::Instant::now();
-        let files = if site.config.search {
-            index::build_index(site, options.portable)
-        } else {
-            Outputs::new()
-        };
-        *index_time.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
-            Some(start.elapsed());
-        files
-    };
-    let written = write::write_site(&output, outputs, index)?;
-    let index_time = index_time.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(t) = index_time.filter(|_| site.config.search) {
-        pipeline.timings.push(("index (alongside write)", t));
+    let prepared = prepare(options)?;
+    if !prepared.is_ready() {
+        return Ok((prepared.finish(), write::WriteStats::default()));
     }
-    pipeline.timings.push(("write", start.elapsed()));
-    Ok((pipeline, written))
+    let staging = write::Staging::create(&output)?;
+    let mut pipeline = prepared.render(options, &staging, true, progress)?;
+    if pipeline.has_errors() {
+        // Dropping the staging directory removes it.
+        return Ok((pipeline, write::WriteStats::default()));
+    }
+    let start = std::time::Instant::now();
+    let stats = staging.commit()?;
+    pipeline.timings.push(("swap", start.elapsed()));
+    Ok((pipeline, stats))
 }

@@ -37,7 +37,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Build(args) => {
             let options = BuildOptions::from_build(args)?;
-            let (pipeline, written) = kbgen::build_site(&options)?;
+            let progress = Bar::new(cli.quiet);
+            let (pipeline, written) = kbgen::build_site(&options, &progress)?;
+            progress.0.finish_and_clear();
             report(cli, &pipeline.diagnostics);
             if pipeline.has_errors() {
                 let _ =
@@ -47,8 +49,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             if !cli.quiet {
                 let articles = pipeline.site.as_ref().map_or(0, |s| s.articles.len());
                 say!(
-                    "built {articles} articles into {} ({written} files) in {:.2?}",
+                    "built {articles} articles into {} ({} files, {} unchanged) in {:.2?}",
                     options.output.display(),
+                    written.files,
+                    written.unchanged,
                     start.elapsed()
                 );
             }
@@ -56,7 +60,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 let laps: Vec<String> = pipeline
                     .timings
                     .iter()
-                    .map(|(stage, d)| format!("{stage} {:.0?}", d))
+                    .map(|(stage, d)| format!("{stage} {:.1?}", d))
                     .collect();
                 say!("timings: {}", laps.join(" · "));
             }
@@ -102,6 +106,40 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal: CI logs and pipes get
+/// nothing.
+struct Bar(indicatif::ProgressBar);
+
+impl Bar {
+    fn new(quiet: bool) -> Self {
+        use std::io::IsTerminal as _;
+        if quiet || !std::io::stderr().is_terminal() {
+            return Self(indicatif::ProgressBar::hidden());
+        }
+        let bar = indicatif::ProgressBar::with_draw_target(
+            None,
+            indicatif::ProgressDrawTarget::stderr_with_hz(10),
+        );
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{spinner} {msg} {wide_bar} {pos}/{len} {eta}")
+        {
+            bar.set_style(style);
+        }
+        bar.set_message("rendering");
+        Self(bar)
+    }
+}
+
+impl kbgen::Progress for Bar {
+    fn start(&self, total: usize) {
+        self.0.set_length(total as u64);
+    }
+
+    fn tick(&self) {
+        self.0.inc(1);
+    }
 }
 
 /// Prints errors always, warnings in full under --verbose and as a count otherwise.

@@ -11,7 +11,7 @@
     reason = "a long-running server reports each rebuild as it happens"
 )]
 
-use crate::diag::{Diagnostic, render_human, summary_line};
+use crate::diag::{render_human, summary_line};
 use crate::options::BuildOptions;
 use crate::render::Outputs;
 use anyhow::Context as _;
@@ -126,24 +126,15 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
 
 /// Builds everything in memory, search index included.
 fn build(options: &BuildOptions) -> Built {
-    match crate::run_pipeline(options) {
-        Ok(pipeline) => match (pipeline.outputs, pipeline.site) {
-            (Some(mut outputs), Some(site))
-                if !pipeline.diagnostics.iter().any(Diagnostic::is_error) =>
-            {
-                if site.config.search {
-                    outputs.extend(crate::index::build_index(&site, false));
-                }
-                Built::Ok(Arc::new(outputs))
-            }
-            _ => Built::Failed {
-                report: format!(
-                    "{}{}",
-                    render_human(&pipeline.diagnostics),
-                    summary_line(&pipeline.diagnostics, false)
-                ),
-                last: None,
-            },
+    match crate::build_in_memory(options) {
+        Ok((_, Some(outputs))) => Built::Ok(Arc::new(outputs)),
+        Ok((pipeline, None)) => Built::Failed {
+            report: format!(
+                "{}{}",
+                render_human(&pipeline.diagnostics),
+                summary_line(&pipeline.diagnostics, false)
+            ),
+            last: None,
         },
         Err(e) => Built::Failed { report: format!("error: {e}"), last: None },
     }

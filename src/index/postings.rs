@@ -156,6 +156,13 @@ fn finish(postings: &[(u32, f32)], n: f32) -> String {
     encode_postings(&quantised)
 }
 
+/// `x` rounded to an eighth of an octave. BM25 needs only a rough average length, and a
+/// rough one stays put when an article is edited, so the edit does not move scores — and
+/// rewrite term shards — all over the index.
+fn coarse(x: f32) -> f32 {
+    ((x.log2() * 8.0).round() / 8.0).exp2()
+}
+
 /// A score as a level 1..=16 on a log scale, so low scores keep their differences.
 fn level(score: f32) -> u8 {
     let x = (1.0 + score.max(0.0)).ln() / (1.0 + TOP_SCORE).ln();
@@ -167,7 +174,7 @@ pub(super) fn collect(site: &Site) -> Vec<(String, String)> {
     let docs: Vec<Parted> =
         (0..site.articles.len()).into_par_iter().map(|id| part(doc_terms(site, id))).collect();
     let n = docs.len().max(1) as f32;
-    let avg_len = (docs.iter().map(|d| d.body_len).sum::<f32>() / n).max(1.0);
+    let avg_len = coarse((docs.iter().map(|d| d.body_len).sum::<f32>() / n).max(1.0));
     let norms: Vec<(f32, f32)> = docs
         .iter()
         .enumerate()
@@ -216,6 +223,13 @@ mod tests {
         assert_eq!(han_text(bigram('结', '算')), "结算");
         assert_eq!(han_text(bigram('𠀀', '𠀁')), "𠀀𠀁");
         assert_ne!(single('结'), bigram('\0', '结'));
+    }
+
+    #[test]
+    fn average_lengths_are_coarse() {
+        assert_eq!(coarse(1000.0), coarse(1003.0));
+        assert!(coarse(1000.0) < coarse(1200.0));
+        assert!((coarse(1000.0) / 1000.0 - 1.0).abs() < 0.05);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! sitemap.xml, atom.xml and robots.txt. URLs in them are absolute (from `base_url`), as
 //! their formats require; without a base URL only robots.txt is written.
 
-use super::{Outputs, RenderOptions};
+use super::Outputs;
 use crate::resolve::Site;
 use crate::urls;
 use std::fmt::Write as _;
@@ -9,8 +9,17 @@ use std::fmt::Write as _;
 /// How many recently updated articles the feed lists.
 const FEED_LIMIT: usize = 50;
 
+/// The files [`render_feeds`] writes.
+pub(super) fn names(site: &Site) -> &'static [&'static str] {
+    if site.config.base_url.is_some() {
+        &["atom.xml", "robots.txt", "sitemap.xml"]
+    } else {
+        &["robots.txt"]
+    }
+}
+
 /// Renders the feed, sitemap and robots.txt.
-pub(super) fn render_feeds(site: &Site, _options: RenderOptions) -> Outputs {
+pub(super) fn render_feeds(site: &Site) -> Outputs {
     let mut out = Outputs::new();
     let Some(base) = site.config.base_url.as_deref() else {
         out.insert("robots.txt".into(), b"User-agent: *\nAllow: /\n".to_vec());

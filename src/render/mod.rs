@@ -1,8 +1,9 @@
 //! Stage 4, render: every page, list, tag page, 404, feed, sitemap and robots.txt, in
-//! memory and in parallel.
+//! parallel, each handed to a [`Sink`] as soon as it is done.
 //!
-//! Takes the `&Site` and the theme; returns [`Outputs`] (output path → bytes) or the
-//! diagnostics of every page that failed.
+//! Takes the `&Site` and the theme; [`plan`] names every file first, [`render_site`] then
+//! renders them into the sink and returns the diagnostics of every page that failed.
+//! Nothing keeps the whole site in memory unless the sink does (`serve` does).
 
 mod context;
 mod feeds;
@@ -12,8 +13,11 @@ mod templates;
 pub use templates::compile_theme;
 
 use crate::diag::Diagnostic;
+use crate::error::Error;
 use crate::resolve::Site;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 /// Rendered files: path relative to the output root → bytes, in sorted order.
 pub type Outputs = BTreeMap<String, Vec<u8>>;
@@ -21,24 +25,122 @@ pub type Outputs = BTreeMap<String, Vec<u8>>;
 /// How to render.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions {
-    /// Links name `index.html` so the site works from disk.
+    /// Links name `index.html`.
     pub portable: bool,
 }
 
-/// Renders the whole site. All page failures are collected, not just the first.
+/// Where finished files go: a staging directory for `build`, memory for `serve`, nowhere
+/// for `check`. Every path is announced with [`Sink::plan`] before it is emitted, so a
+/// sink on disk can record what it is about to write before writing it.
+pub trait Sink: Sync {
+    /// Announces files that will be emitted.
+    ///
+    /// # Errors
+    /// An I/O failure, naming its path.
+    fn plan(&self, paths: &[String]) -> Result<(), Error>;
+
+    /// Takes one finished file.
+    ///
+    /// # Errors
+    /// An I/O failure, naming its path.
+    fn emit(&self, path: &str, bytes: Vec<u8>) -> Result<(), Error>;
+}
+
+/// Keeps every file in memory.
+#[derive(Debug, Default)]
+pub struct Memory(Mutex<Outputs>);
+
+impl Memory {
+    /// The files emitted so far.
+    pub fn into_outputs(self) -> Outputs {
+        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Sink for Memory {
+    fn plan(&self, _: &[String]) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn emit(&self, path: &str, bytes: Vec<u8>) -> Result<(), Error> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path.to_owned(), bytes);
+        Ok(())
+    }
+}
+
+/// Drops every file: rendering is only checked.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Discard;
+
+impl Sink for Discard {
+    fn plan(&self, _: &[String]) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn emit(&self, _: &str, _: Vec<u8>) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// Every file the render stage will produce, by output path, before any is rendered.
+pub struct Plan<'a> {
+    jobs: Vec<pages::Job<'a>>,
+    /// The output paths, sorted.
+    pub paths: Vec<String>,
+}
+
+/// Lists the files `site` renders to.
+pub fn plan<'a>(site: &'a Site, theme: &crate::assets::Theme) -> Plan<'a> {
+    let jobs = pages::jobs(site);
+    let mut paths: Vec<String> = jobs.iter().map(|j| pages::output_path(site, j)).collect();
+    paths.extend(feeds::names(site).iter().map(|n| (*n).to_owned()));
+    paths.extend(theme_assets(site, theme).map(|(n, _)| n.clone()));
+    paths.sort_unstable();
+    Plan { jobs, paths }
+}
+
+/// Renders the whole plan into `sink`. All page failures are collected, not just the first.
+///
+/// # Errors
+/// The sink's first I/O failure.
 pub fn render_site(
+    plan: Plan<'_>,
     site: &Site,
     theme: &crate::assets::Theme,
     tera: &tera::Tera,
     options: RenderOptions,
-) -> (Outputs, Vec<Diagnostic>) {
-    let (mut outputs, diags) = pages::render_pages(site, theme, tera, options);
-    outputs.extend(feeds::render_feeds(site, options));
-    for (name, bytes) in &theme.assets {
-        // The search script is of no use without an index.
-        if site.config.search || name != "assets/search.js" {
-            outputs.insert(name.clone(), bytes.clone());
-        }
+    sink: &dyn Sink,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<Diagnostic>, Error> {
+    for (name, bytes) in feeds::render_feeds(site) {
+        sink.emit(&name, bytes)?;
     }
-    (outputs, diags)
+    for (name, bytes) in theme_assets(site, theme) {
+        sink.emit(name, bytes.clone())?;
+    }
+    let results: Vec<Option<Diagnostic>> = plan
+        .jobs
+        .par_iter()
+        .map(|job| {
+            let done = match pages::render_job(site, theme, tera, options, job) {
+                Ok((path, bytes)) => sink.emit(&path, bytes).map(|()| None),
+                Err(d) => Ok(Some(d)),
+            };
+            tick();
+            done
+        })
+        .collect::<Result<_, Error>>()?;
+    Ok(results.into_iter().flatten().collect())
+}
+
+/// The theme's assets the site publishes: the search script only with a search index.
+fn theme_assets<'t>(
+    site: &Site,
+    theme: &'t crate::assets::Theme,
+) -> impl Iterator<Item = (&'t String, &'t Vec<u8>)> {
+    let search = site.config.search;
+    theme.assets.iter().filter(move |(name, _)| search || *name != "assets/search.js")
 }

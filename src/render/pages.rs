@@ -1,14 +1,13 @@
 //! HTML pages: home, one per article, a list per kind, the tag index and one page per tag,
-//! and 404. Rendered in parallel; results are collected in job order.
+//! and 404, one job each.
 
+use super::RenderOptions;
 use super::context::{Common, Link, PageMeta, SiteView, Views};
 use super::templates::template_diagnostic;
-use super::{Outputs, RenderOptions};
 use crate::assets::Theme;
 use crate::diag::Diagnostic;
 use crate::resolve::{ArticleId, Site};
 use crate::urls;
-use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
@@ -19,7 +18,7 @@ const HOME_LEAD_LIMIT: usize = 60;
 const HOME_LIMIT: usize = 12;
 
 /// One page to render.
-enum Job<'a> {
+pub(super) enum Job<'a> {
     Home,
     Kind(usize),
     Article(ArticleId),
@@ -29,13 +28,8 @@ enum Job<'a> {
     NotFound,
 }
 
-/// Renders every HTML page; failed pages become diagnostics, the rest are returned.
-pub(super) fn render_pages(
-    site: &Site,
-    theme: &Theme,
-    tera: &tera::Tera,
-    options: RenderOptions,
-) -> (Outputs, Vec<Diagnostic>) {
+/// Every HTML page of the site.
+pub(super) fn jobs(site: &Site) -> Vec<Job<'_>> {
     let mut jobs = vec![Job::Home, Job::Tags, Job::NotFound];
     if site.config.search {
         jobs.push(Job::Search);
@@ -43,22 +37,35 @@ pub(super) fn render_pages(
     jobs.extend((0..site.config.kinds.len()).map(Job::Kind));
     jobs.extend((0..site.articles.len()).map(Job::Article));
     jobs.extend(site.tags.keys().map(|t| Job::Tag(t.as_str())));
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
-        jobs.par_iter().map(|job| render_job(site, theme, tera, options, job)).collect();
-    let mut outputs = Outputs::new();
-    let mut diags = Vec::new();
-    for r in results {
-        match r {
-            Ok((path, bytes)) => {
-                outputs.insert(path, bytes);
-            }
-            Err(d) => diags.push(d),
-        }
-    }
-    (outputs, diags)
+    jobs
 }
 
-fn render_job(
+/// The site-relative directory a page lives in (`""` for the home page and 404).
+fn job_dir(site: &Site, job: &Job<'_>) -> String {
+    let config = &site.config;
+    match job {
+        Job::Home | Job::NotFound => String::new(),
+        Job::Kind(k) => urls::kind_dir(&config.kinds[*k].dir),
+        Job::Article(id) => {
+            let a = &site.articles[*id];
+            urls::article_dir(&config.kinds[a.kind].dir, &a.slug)
+        }
+        Job::Tags => "tags/".to_owned(),
+        Job::Tag(slug) => urls::tag_dir(slug),
+        Job::Search => "search/".to_owned(),
+    }
+}
+
+/// The file a page is written to.
+pub(super) fn output_path(site: &Site, job: &Job<'_>) -> String {
+    match job {
+        Job::NotFound => "404.html".to_owned(),
+        _ => format!("{}index.html", job_dir(site, job)),
+    }
+}
+
+/// Renders one page to its output path and bytes, or a diagnostic naming the template.
+pub(super) fn render_job(
     site: &Site,
     theme: &Theme,
     tera: &tera::Tera,
@@ -66,21 +73,17 @@ fn render_job(
     job: &Job<'_>,
 ) -> Result<(String, Vec<u8>), Diagnostic> {
     let config = &site.config;
-    let (dir, template) = match job {
-        Job::Home => (String::new(), "index.html".to_owned()),
-        Job::Kind(k) => (urls::kind_dir(&config.kinds[*k].dir), "list.html".to_owned()),
+    let dir = job_dir(site, job);
+    let template = match job {
+        Job::Home => "index.html".to_owned(),
+        Job::Kind(_) | Job::Tag(_) => "list.html".to_owned(),
         Job::Article(id) => {
-            let a = &site.articles[*id];
-            let kind = &config.kinds[a.kind];
-            let own = format!("{}.html", kind.name);
-            let template =
-                if theme.templates.contains_key(&own) { own } else { "article.html".to_owned() };
-            (urls::article_dir(&kind.dir, &a.slug), template)
+            let own = format!("{}.html", config.kinds[site.articles[*id].kind].name);
+            if theme.templates.contains_key(&own) { own } else { "article.html".to_owned() }
         }
-        Job::Tags => ("tags/".to_owned(), "tags.html".to_owned()),
-        Job::Tag(slug) => (urls::tag_dir(slug), "list.html".to_owned()),
-        Job::Search => ("search/".to_owned(), "search.html".to_owned()),
-        Job::NotFound => (String::new(), "404.html".to_owned()),
+        Job::Tags => "tags.html".to_owned(),
+        Job::Search => "search.html".to_owned(),
+        Job::NotFound => "404.html".to_owned(),
     };
     let views = Views { site, portable: options.portable, depth: urls::depth(&dir) };
     let mut ctx = tera::Context::new();
@@ -278,12 +281,7 @@ fn render_job(
         };
         template_diagnostic(theme, &e, Some(&what))
     })?;
-    let path = if matches!(job, Job::NotFound) {
-        "404.html".to_owned()
-    } else {
-        format!("{dir}index.html")
-    };
-    Ok((path, rendered.into_bytes()))
+    Ok((output_path(site, job), rendered.into_bytes()))
 }
 
 #[derive(Serialize)]

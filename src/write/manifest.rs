@@ -2,23 +2,33 @@
 //! It marks the directory as kbgen's and bounds what kbgen may ever delete in it.
 
 use crate::error::Error;
+use rayon::prelude::*;
 use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::Write as _;
 use std::path::Path;
 
 /// The manifest's file name inside the output directory.
 pub const MANIFEST: &str = ".kbgen-manifest";
 const HEADER: &str = "# kbgen output manifest v1: files kbgen wrote here; kbgen deletes only these";
 
-/// Writes the manifest listing `files` into `dir`.
-pub(super) fn write<'a>(dir: &Path, files: impl Iterator<Item = &'a String>) -> Result<(), Error> {
-    let mut text = String::from(HEADER);
-    text.push('\n');
+/// Starts the manifest of a new staging directory `dir`.
+pub(super) fn create(dir: &Path) -> Result<File, Error> {
+    let path = dir.join(MANIFEST);
+    let mut file = File::create_new(&path).map_err(Error::write(&path))?;
+    writeln!(file, "{HEADER}").map_err(Error::write(&path))?;
+    Ok(file)
+}
+
+/// Adds `files` to the manifest of `dir`. A crash mid-append can only leave a file
+/// unlisted (so never deleted), never list one kbgen did not write.
+pub(super) fn append(file: &mut File, dir: &Path, files: &[String]) -> Result<(), Error> {
+    let mut text = String::with_capacity(files.iter().map(|f| f.len() + 1).sum());
     for f in files {
         text.push_str(f);
         text.push('\n');
     }
-    let path = dir.join(MANIFEST);
-    std::fs::write(&path, text).map_err(Error::write(&path))
+    file.write_all(text.as_bytes()).map_err(Error::write(dir.join(MANIFEST)))
 }
 
 /// The files a directory's manifest lists, or `None` if it has no kbgen manifest.
@@ -46,10 +56,13 @@ pub(super) fn remove_listed(dir: &Path) {
         let _ = std::fs::remove_dir(dir);
         return;
     };
+    // Best effort: a file already gone is what we wanted. Unlinking is mostly file-system
+    // work, which runs in parallel on most file systems.
+    files.par_iter().for_each(|f| {
+        let _ = std::fs::remove_file(dir.join(f));
+    });
     let mut parents = BTreeSet::new();
     for f in &files {
-        // Best effort: a file already gone is what we wanted.
-        let _ = std::fs::remove_file(dir.join(f));
         let mut p = Path::new(f).parent();
         while let Some(d) = p.filter(|d| !d.as_os_str().is_empty()) {
             parents.insert(d.to_path_buf());

@@ -1,9 +1,11 @@
 //! Stage 6, write: the only code that writes the output. Checks that the output directory is
-//! safe to replace, writes everything into a fresh sibling directory, then swaps it into
-//! place and removes the old tree, deleting only files its manifest proves kbgen wrote.
+//! safe to replace, writes everything into a fresh sibling directory as it is rendered, then
+//! swaps it into place and removes the old tree, deleting only files its manifest proves
+//! kbgen wrote.
 //!
-//! Takes the rendered outputs; returns the number of files written or an I/O error that
-//! names its path. A failure at any point leaves the previous output as it was.
+//! A file whose bytes equal the old output's copy is not rewritten: the old file is
+//! hard-linked into the new tree, so it keeps its modification time and a sync tool
+//! uploads only what changed. A failure at any point leaves the previous output as it was.
 
 mod manifest;
 mod safety;
@@ -13,66 +15,148 @@ pub use manifest::MANIFEST;
 pub use safety::check_output_dir;
 
 use crate::error::Error;
-use crate::render::Outputs;
-use rayon::prelude::*;
+use crate::render::Sink;
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Writes `outputs`, and the files `late` computes meanwhile on another thread, to
-/// `output` atomically: all of them or none. Returns how many files were written.
-///
-/// # Errors
-/// An unsafe output directory, or the first I/O failure, naming its path; the old output is
-/// then untouched.
-pub fn write_site(
-    output: &Path,
-    outputs: &Outputs,
-    late: impl FnOnce() -> Outputs + Send,
-) -> Result<usize, Error> {
-    let Some(parent) = output.parent() else {
-        return Err(Error::Usage(format!("{} has no parent directory", output.display())));
-    };
-    std::fs::create_dir_all(parent).map_err(Error::write(parent))?;
-    swap::remove_stale_staging(output);
-    let staging = swap::staging_path(output);
-    std::fs::create_dir(&staging).map_err(Error::write(&staging))?;
-    let result = std::thread::scope(|scope| {
-        let late = scope.spawn(late);
-        let first = fill(&staging, outputs.keys(), outputs);
-        let late = late.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        first?;
-        // Listing everything before writing the late files keeps the manifest a superset
-        // of what the staging directory holds at every moment.
-        fill(&staging, outputs.keys().chain(late.keys()), &late)?;
-        Ok(outputs.len() + late.len())
-    });
-    let result = result.and_then(|n| swap::swap_into_place(&staging, output).map(|()| n));
-    if result.is_err() {
-        // Our own half-written staging tree: everything in it is listed in its manifest.
-        manifest::remove_listed(&staging);
-    }
-    result
+/// What a finished build wrote.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files in the new output.
+    pub files: usize,
+    /// Of those, files kept from the previous output because their bytes did not change.
+    pub unchanged: usize,
 }
 
-/// Writes the manifest listing `listed` first, so even a crashed staging directory proves
-/// what it holds, then the files of `outputs`, in parallel.
-fn fill<'a>(
-    staging: &Path,
-    listed: impl Iterator<Item = &'a String>,
-    outputs: &Outputs,
-) -> Result<(), Error> {
-    manifest::write(staging, listed)?;
-    let dirs: BTreeSet<&Path> = outputs
-        .keys()
-        .filter_map(|p| Path::new(p).parent())
-        .filter(|p| !p.as_os_str().is_empty())
-        .collect();
-    for dir in dirs {
-        let path = staging.join(dir);
-        std::fs::create_dir_all(&path).map_err(Error::write(&path))?;
+/// A new output tree being written beside the old one; [`Staging::commit`] swaps it in.
+/// Dropped without committing, it removes itself.
+#[derive(Debug)]
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    /// Files the current output's manifest lists: the only ones that may be reused.
+    old: BTreeSet<String>,
+    manifest: Mutex<File>,
+    made_dirs: Mutex<BTreeSet<PathBuf>>,
+    files: AtomicUsize,
+    unchanged: AtomicUsize,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates an empty staging directory beside `output` (which [`check_output_dir`] has
+    /// approved), after removing what interrupted builds left behind.
+    ///
+    /// # Errors
+    /// The directory cannot be created.
+    pub fn create(output: &Path) -> Result<Self, Error> {
+        let Some(parent) = output.parent() else {
+            return Err(Error::Usage(format!("{} has no parent directory", output.display())));
+        };
+        std::fs::create_dir_all(parent).map_err(Error::write(parent))?;
+        swap::remove_stale_staging(output);
+        let dir = swap::staging_path(output);
+        std::fs::create_dir(&dir).map_err(Error::write(&dir))?;
+        let manifest = match manifest::create(&dir) {
+            Ok(file) => file,
+            Err(e) => {
+                let _ = std::fs::remove_dir(&dir);
+                return Err(e);
+            }
+        };
+        Ok(Self {
+            output: output.to_path_buf(),
+            old: manifest::read(output).unwrap_or_default(),
+            dir,
+            manifest: Mutex::new(manifest),
+            made_dirs: Mutex::new(BTreeSet::new()),
+            files: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            committed: false,
+        })
     }
-    outputs.par_iter().try_for_each(|(rel, bytes)| {
-        let path = staging.join(rel);
+
+    /// Puts the staging tree in place of the output and removes the old tree.
+    ///
+    /// # Errors
+    /// The swap failed; the old output is then untouched and the staging tree removed.
+    pub fn commit(mut self) -> Result<WriteStats, Error> {
+        self.committed = true;
+        let stats = WriteStats {
+            files: self.files.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+        };
+        match swap::swap_into_place(&self.dir, &self.output) {
+            Ok(()) => Ok(stats),
+            Err(e) => {
+                manifest::remove_listed(&self.dir);
+                Err(e)
+            }
+        }
+    }
+
+    /// Whether the old output holds `rel` with exactly `bytes`; reading it is far cheaper
+    /// than writing, and only same-sized files are read.
+    fn unchanged(&self, rel: &str, bytes: &[u8]) -> Option<PathBuf> {
+        if !self.old.contains(rel) {
+            return None;
+        }
+        let old = self.output.join(rel);
+        let meta = std::fs::symlink_metadata(&old).ok()?;
+        if !meta.is_file() || meta.len() != bytes.len() as u64 {
+            return None;
+        }
+        (std::fs::read(&old).ok()? == bytes).then_some(old)
+    }
+}
+
+impl Sink for Staging {
+    /// Lists `paths` in the staging manifest before any of them exists, so even a crashed
+    /// build's staging directory proves what it holds; then makes their directories.
+    fn plan(&self, paths: &[String]) -> Result<(), Error> {
+        manifest::append(
+            &mut self.manifest.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+            &self.dir,
+            paths,
+        )?;
+        let mut made = self.made_dirs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let parents: BTreeSet<&Path> = paths
+            .iter()
+            .filter_map(|p| Path::new(p).parent())
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect();
+        for dir in parents {
+            if !made.contains(dir) {
+                let path = self.dir.join(dir);
+                std::fs::create_dir_all(&path).map_err(Error::write(&path))?;
+                made.insert(dir.to_path_buf());
+            }
+        }
+        Ok(())
+    }
+
+    fn emit(&self, rel: &str, bytes: Vec<u8>) -> Result<(), Error> {
+        let path = self.dir.join(rel);
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if let Some(old) = self.unchanged(rel, &bytes) {
+            // A file system without hard links just gets a fresh copy.
+            if std::fs::hard_link(&old, &path).is_ok() {
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+        }
         std::fs::write(&path, bytes).map_err(Error::write(&path))
-    })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            // Our own half-written staging tree: everything in it is listed in its manifest.
+            manifest::remove_listed(&self.dir);
+        }
+    }
 }

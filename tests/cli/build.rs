@@ -1,7 +1,8 @@
 //! `kbgen build` on the good fixture: every page kind, the graph on each page, Markdown
 //! features, feeds, determinism and head metadata.
 
-use crate::{Site, attr_values, main_region};
+use crate::{Site, attr_values, main_region, read_tree};
+use std::collections::BTreeMap;
 
 fn section<'a>(html: &'a str, id: &str) -> &'a str {
     let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no section {id}"));
@@ -268,4 +269,61 @@ fn files_beside_articles_are_published_and_may_not_replace_pages() {
     site.write("content/index.html", "<p>mine</p>");
     let out = crate::transcript(&mut site.kbgen(&["build"]), site.root());
     assert!(out.contains("content/index.html:1:1: error[asset-collision]: this file would replace the generated index.html"), "{out}");
+}
+
+/// Every output file's modification time.
+fn mtimes(dir: &std::path::Path) -> BTreeMap<String, std::time::SystemTime> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file() && e.file_name() != ".kbgen-manifest")
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, e.metadata().unwrap().modified().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn a_rebuild_after_one_edit_keeps_unchanged_files_and_their_times() {
+    let site = Site::shipped();
+    let mut before = site.build(&[]);
+    // The manifest is kbgen's own record, rewritten by every build.
+    before.remove(".kbgen-manifest");
+    // Age every output file, so a rewritten file shows however coarse the clock.
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    for rel in before.keys() {
+        let file = std::fs::File::options().write(true).open(site.path("public").join(rel));
+        file.unwrap().set_modified(old).unwrap();
+    }
+
+    let edited = "content/remedies/restart-terminal.md";
+    let mut text = site.read(edited);
+    text.push_str("\n补充说明：重启后若仍提示签到失败，请记下屏幕上的错误码再联系服务商。\n");
+    site.write(edited, &text);
+    let out = site.kbgen(&["build"]).assert().success().get_output().stdout.clone();
+    let mut after = read_tree(&site.path("public"));
+    after.remove(".kbgen-manifest");
+    let times = mtimes(&site.path("public"));
+
+    assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+    let changed: Vec<&String> = after.keys().filter(|k| before[*k] != after[*k]).collect();
+    for (rel, bytes) in &after {
+        let kept = times[rel] == old;
+        assert_eq!(kept, before[rel] == *bytes, "{rel}: unchanged bytes must keep the old mtime");
+    }
+    // A body edit changes the article's own page and the search shards holding its terms;
+    // no other page shows the body.
+    let page = "remedies/restart-terminal/index.html";
+    assert!(changed.contains(&&page.to_owned()));
+    for c in &changed {
+        assert!(*c == page || c.starts_with("search/t/"), "{c} should not change: {changed:?}");
+    }
+    let summary = String::from_utf8(out).unwrap();
+    let unchanged = after.len() - changed.len();
+    assert!(summary.contains(&format!("{unchanged} unchanged")), "{summary}");
+
+    // Nothing edited: nothing rewritten.
+    site.kbgen(&["build"]).assert().success();
+    assert_eq!(mtimes(&site.path("public")), times);
 }
