@@ -27,6 +27,9 @@ pub struct SiteConfig {
     pub kinds: Vec<KindDef>,
     /// Whether to build the search index, the search box and the search page.
     pub search: bool,
+    /// How many articles a list page (a kind's or a tag's) shows; longer lists get more
+    /// pages, so no page grows with the site.
+    pub page_size: usize,
 }
 
 /// One kind of article, e.g. `symptom`.
@@ -64,6 +67,12 @@ struct RawConfig {
     kinds: IndexMap<String, RawKind>,
     #[serde(default = "default_true")]
     search: bool,
+    #[serde(default = "default_page_size")]
+    page_size: std::num::NonZeroUsize,
+}
+
+fn default_page_size() -> std::num::NonZeroUsize {
+    std::num::NonZeroUsize::new(100).unwrap_or(std::num::NonZeroUsize::MIN)
 }
 
 #[derive(Deserialize)]
@@ -232,6 +241,7 @@ impl SiteConfig {
             language: raw.language,
             kinds,
             search: raw.search,
+            page_size: raw.page_size.get(),
         })
     }
 

@@ -17,6 +17,12 @@ pub(crate) fn tag_dir(tag_slug: &str) -> String {
     format!("tags/{tag_slug}/")
 }
 
+/// Page `page` (from 1) of a list whose first page is `first_dir`: `remedies/`,
+/// `remedies/page/2/`, …
+pub(crate) fn list_page(first_dir: &str, page: usize) -> String {
+    if page <= 1 { first_dir.to_owned() } else { format!("{first_dir}page/{page}/") }
+}
+
 /// How deep a page directory is: how many `../` lead back to the root.
 pub(crate) fn depth(page_dir: &str) -> usize {
     page_dir.matches('/').count()

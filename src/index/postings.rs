@@ -57,12 +57,12 @@ fn partition_of(key: &(impl Hash + ?Sized)) -> usize {
 /// length-normalised) and frequency in the body.
 type Freq = (f32, f32);
 
-/// One document's terms.
+/// One document's terms; reused from document to document by each worker.
 #[derive(Default)]
 struct DocTerms {
     han: FxHashMap<u64, Freq>,
     words: FxHashMap<Box<str>, Freq>,
-    body_len: f32,
+    word: String,
 }
 
 impl DocTerms {
@@ -70,90 +70,171 @@ impl DocTerms {
         if body { entry.1 += 1.0 } else { entry.0 += weight }
     }
 
+    fn word_entry(&mut self) -> &mut Freq {
+        // Look up by the reused buffer first: most words repeat, and only a new one allocates.
+        if !self.words.contains_key(self.word.as_str()) {
+            self.words.insert(self.word.as_str().into(), (0.0, 0.0));
+        }
+        self.words.get_mut(self.word.as_str()).unwrap_or_else(|| unreachable!())
+    }
+
     /// Indexes `text`. Single characters are indexed for the short fields only: a
     /// one-character query is about titles and aliases, and body characters would double
     /// the index.
     fn add_text(&mut self, text: &str, weight: f32, body: bool) {
         for_each_piece(text, |p| match p {
-            Piece::Word(w) => Self::bump(
-                self.words.entry(w.iter().collect::<String>().into()).or_default(),
-                weight,
-                body,
-            ),
+            Piece::Word(w) => {
+                self.word.clear();
+                self.word.extend(w.iter());
+                Self::bump(self.word_entry(), weight, body);
+            }
             Piece::Bigram(a, b) => {
                 Self::bump(self.han.entry(bigram(a, b)).or_default(), weight, body)
             }
             Piece::Single(_) => {}
         });
-        if body {
-            self.body_len += text.chars().count() as f32;
-        } else {
+        if !body {
             for c in text.chars().map(fold).filter(|&c| is_han(c)) {
                 Self::bump(self.han.entry(single(c)).or_default(), weight, false);
             }
         }
     }
-}
 
-fn doc_terms(site: &Site, id: usize) -> DocTerms {
-    let a = &site.articles[id];
-    let mut doc = DocTerms::default();
-    doc.add_text(&a.title, W_TITLE, false);
-    for alias in &a.aliases {
-        doc.add_text(alias, W_ALIAS, false);
-    }
-    for h in &a.headings {
-        doc.add_text(&h.text, W_HEADING, false);
-    }
-    doc.add_text(a.summary.as_deref().unwrap_or(""), W_SUMMARY, false);
-    doc.add_text(&a.text, W_BODY, true);
-    let pinyin_sources = std::iter::once((a.title.as_str(), W_TITLE_PINYIN))
-        .chain(a.aliases.iter().map(|s| (s.as_str(), W_ALIAS_PINYIN)));
-    for (text, weight) in pinyin_sources {
-        for term in pinyin_terms(text) {
-            let entry = doc.words.entry(term.into()).or_default();
-            // A pinyin term counts once per field: repeats come from overlapping windows.
-            entry.0 = entry.0.max(weight);
+    fn fill(&mut self, site: &Site, id: usize) {
+        self.han.clear();
+        self.words.clear();
+        let a = &site.articles[id];
+        self.add_text(&a.title, W_TITLE, false);
+        for alias in &a.aliases {
+            self.add_text(alias, W_ALIAS, false);
+        }
+        for h in &a.headings {
+            self.add_text(&h.text, W_HEADING, false);
+        }
+        self.add_text(a.summary.as_deref().unwrap_or(""), W_SUMMARY, false);
+        self.add_text(&a.text, W_BODY, true);
+        let pinyin_sources = std::iter::once((a.title.as_str(), W_TITLE_PINYIN))
+            .chain(a.aliases.iter().map(|s| (s.as_str(), W_ALIAS_PINYIN)));
+        for (text, weight) in pinyin_sources {
+            for term in pinyin_terms(text) {
+                self.word = term;
+                let entry = self.word_entry();
+                // A pinyin term counts once per field: repeats come from overlapping windows.
+                entry.0 = entry.0.max(weight);
+            }
         }
     }
-    doc
 }
 
-/// A document's terms split by partition.
-struct Parted {
-    han: Vec<Vec<(u64, Freq)>>,
-    words: Vec<Vec<(Box<str>, Freq)>>,
-    body_len: f32,
+/// A document's scored terms, grouped by partition: entries of partition `p` are
+/// `han[han_at[p]..han_at[p + 1]]` (and likewise for words).
+struct Scored {
+    han: Vec<(u64, f32)>,
+    han_at: [usize; PARTITIONS + 1],
+    words: Vec<(Box<str>, f32)>,
+    words_at: [usize; PARTITIONS + 1],
 }
 
-fn part(doc: DocTerms) -> Parted {
-    let mut han: Vec<Vec<(u64, Freq)>> = (0..PARTITIONS).map(|_| Vec::new()).collect();
-    let mut words: Vec<Vec<(Box<str>, Freq)>> = (0..PARTITIONS).map(|_| Vec::new()).collect();
-    #[allow(
-        clippy::iter_over_hash_type,
-        reason = "postings are keyed by document id; shard files sort their terms"
-    )]
-    for (key, freq) in doc.han {
-        han[partition_of(&key)].push((key, freq));
+/// Groups `(key, score)` pairs by partition, keeping each group's order.
+fn group<K>(
+    entries: Vec<(K, f32)>,
+    part: impl Fn(&K) -> usize,
+) -> (Vec<(K, f32)>, [usize; PARTITIONS + 1]) {
+    let mut at = [0; PARTITIONS + 1];
+    for (k, _) in &entries {
+        at[part(k) + 1] += 1;
     }
-    #[allow(
-        clippy::iter_over_hash_type,
-        reason = "postings are keyed by document id; shard files sort their terms"
-    )]
-    for (key, freq) in doc.words {
-        words[partition_of(&*key)].push((key, freq));
+    for p in 0..PARTITIONS {
+        at[p + 1] += at[p];
     }
-    Parted { han, words, body_len: doc.body_len }
+    let mut slots: Vec<Option<(K, f32)>> = (0..entries.len()).map(|_| None).collect();
+    let mut next = at;
+    for e in entries {
+        let p = part(&e.0);
+        slots[next[p]] = Some(e);
+        next[p] += 1;
+    }
+    (slots.into_iter().flatten().collect(), at)
 }
 
-/// Scores one posting list and encodes it. The weight of a term is `1 + idf` rather than
-/// BM25's bare idf, which is near zero for a word in most articles: a one-word query must
-/// still rank a title match above a passing mention.
-fn finish(postings: &[(u32, f32)], n: f32) -> String {
-    let df = postings.len() as f32;
-    let weight = 1.0 + (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-    let quantised: Vec<(u32, u8)> = postings.iter().map(|&(d, s)| (d, level(s * weight))).collect();
-    encode_postings(&quantised)
+/// One term's postings while they are collected: document deltas as varints, each
+/// followed by the score's upper 16 bits (a bfloat16, precise to under 1%, far finer than
+/// the 16 levels stored in the end). About three bytes a posting.
+#[derive(Default)]
+struct List {
+    bytes: Vec<u8>,
+    last: u32,
+    count: u32,
+}
+
+impl List {
+    fn push(&mut self, doc: u32, score: f32) {
+        let mut delta = doc - self.last + u32::from(self.count == 0);
+        while delta >= 0x80 {
+            self.bytes.push((delta as u8) | 0x80);
+            delta >>= 7;
+        }
+        self.bytes.push(delta as u8);
+        self.bytes.extend_from_slice(&((score.to_bits() >> 16) as u16).to_le_bytes());
+        self.last = doc;
+        self.count += 1;
+    }
+
+    /// Scores the list with the term's weight and encodes it. The weight of a term is
+    /// `1 + idf` rather than BM25's bare idf, which is near zero for a word in most
+    /// articles: a one-word query must still rank a title match above a passing mention.
+    fn finish(&self, n: f32) -> String {
+        let df = self.count as f32;
+        let weight = 1.0 + (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        let mut out = Vec::with_capacity(self.count as usize);
+        let (mut at, mut doc) = (0, 0u32);
+        while at < self.bytes.len() {
+            let (mut delta, mut shift) = (0u32, 0);
+            loop {
+                let b = self.bytes[at];
+                at += 1;
+                delta |= u32::from(b & 0x7F) << shift;
+                shift += 7;
+                if b < 0x80 {
+                    break;
+                }
+            }
+            doc = doc + delta - u32::from(out.is_empty());
+            let score = f32::from_bits(
+                u32::from(u16::from_le_bytes([self.bytes[at], self.bytes[at + 1]])) << 16,
+            );
+            at += 2;
+            out.push((doc, level(score * weight)));
+        }
+        encode_postings(&out)
+    }
+}
+
+/// The postings of one partition of the term space.
+#[derive(Default)]
+struct Partition {
+    han: FxHashMap<u64, List>,
+    words: FxHashMap<Box<str>, List>,
+}
+
+impl Partition {
+    fn add(&mut self, doc: u32, han: &[(u64, f32)], words: &[(Box<str>, f32)]) {
+        for &(key, score) in han {
+            self.han.entry(key).or_default().push(doc, score);
+        }
+        for (key, score) in words {
+            match self.words.get_mut(key) {
+                Some(list) => list.push(doc, *score),
+                None => self.words.entry(key.clone()).or_default().push(doc, *score),
+            }
+        }
+    }
+}
+
+/// A score as a level 1..=16 on a log scale, so low scores keep their differences.
+fn level(score: f32) -> u8 {
+    let x = (1.0 + score.max(0.0)).ln() / (1.0 + TOP_SCORE).ln();
+    (1.0 + (x * f32::from(MAX_LEVEL - 1)).round()).clamp(1.0, f32::from(MAX_LEVEL)) as u8
 }
 
 /// `x` rounded to an eighth of an octave. BM25 needs only a rough average length, and a
@@ -163,51 +244,64 @@ fn coarse(x: f32) -> f32 {
     ((x.log2() * 8.0).round() / 8.0).exp2()
 }
 
-/// A score as a level 1..=16 on a log scale, so low scores keep their differences.
-fn level(score: f32) -> u8 {
-    let x = (1.0 + score.max(0.0)).ln() / (1.0 + TOP_SCORE).ln();
-    (1.0 + (x * f32::from(MAX_LEVEL - 1)).round()).clamp(1.0, f32::from(MAX_LEVEL)) as u8
-}
+/// Documents tokenised at a time: enough to keep both cores busy, few enough that their
+/// term lists stay small beside the postings.
+const CHUNK: usize = 1024;
 
 /// Every term with its encoded postings, in no particular order.
+///
+/// Documents are tokenised a chunk at a time in parallel, each term scored at once (the
+/// average length is known beforehand), and the chunk merged into the partitions, also
+/// in parallel; only the compact postings outlive a chunk.
 pub(super) fn collect(site: &Site) -> Vec<(String, String)> {
-    let docs: Vec<Parted> =
-        (0..site.articles.len()).into_par_iter().map(|id| part(doc_terms(site, id))).collect();
-    let n = docs.len().max(1) as f32;
-    let avg_len = coarse((docs.iter().map(|d| d.body_len).sum::<f32>() / n).max(1.0));
-    let norms: Vec<(f32, f32)> = docs
-        .iter()
-        .enumerate()
-        .map(|(id, d)| {
-            // BM25F: only the body is normalised by length, so a long article whose title
-            // matches still ranks as a title match.
-            let boost = if site.articles[id].kind == 0 { LEAD_KIND_BOOST } else { 1.0 };
-            (1.0 - B + B * d.body_len / avg_len, boost)
-        })
-        .collect();
+    let n = site.articles.len();
+    let lens: Vec<f32> = site.articles.par_iter().map(|a| a.text.chars().count() as f32).collect();
+    let avg_len = coarse((lens.iter().sum::<f32>() / n.max(1) as f32).max(1.0));
     let score = |id: usize, (fields, body): Freq| {
-        let (body_norm, boost) = norms[id];
-        let tf = fields + W_BODY * body / body_norm;
+        // BM25F: only the body is normalised by length, so a long article whose title
+        // matches still ranks as a title match.
+        let boost = if site.articles[id].kind == 0 { LEAD_KIND_BOOST } else { 1.0 };
+        let tf = fields + W_BODY * body / (1.0 - B + B * lens[id] / avg_len);
         boost * tf * (K1 + 1.0) / (tf + K1)
     };
-    (0..PARTITIONS)
-        .into_par_iter()
-        .flat_map_iter(|p| {
-            let mut han: FxHashMap<u64, Vec<(u32, f32)>> = FxHashMap::default();
-            let mut words: FxHashMap<&str, Vec<(u32, f32)>> = FxHashMap::default();
-            for (id, doc) in docs.iter().enumerate() {
-                for &(key, freq) in &doc.han[p] {
-                    han.entry(key).or_default().push((id as u32, score(id, freq)));
-                }
-                for (key, freq) in &doc.words[p] {
-                    words.entry(key).or_default().push((id as u32, score(id, *freq)));
-                }
+    let mut parts: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
+    for start in (0..n).step_by(CHUNK) {
+        let end = (start + CHUNK).min(n);
+        let docs: Vec<Scored> = (start..end)
+            .into_par_iter()
+            .map_init(DocTerms::default, |doc, id| {
+                doc.fill(site, id);
+                #[allow(clippy::iter_over_hash_type, reason = "grouped, then merged in id order")]
+                let han: Vec<(u64, f32)> =
+                    doc.han.drain().map(|(k, f)| (k, score(id, f))).collect();
+                #[allow(clippy::iter_over_hash_type, reason = "grouped, then merged in id order")]
+                let words: Vec<(Box<str>, f32)> =
+                    doc.words.drain().map(|(k, f)| (k, score(id, f))).collect();
+                let (han, han_at) = group(han, partition_of);
+                let (words, words_at) = group(words, |k| partition_of(&**k));
+                Scored { han, han_at, words, words_at }
+            })
+            .collect();
+        parts.par_iter_mut().enumerate().for_each(|(p, part)| {
+            for (i, d) in docs.iter().enumerate() {
+                let doc = (start + i) as u32;
+                part.add(
+                    doc,
+                    &d.han[d.han_at[p]..d.han_at[p + 1]],
+                    &d.words[d.words_at[p]..d.words_at[p + 1]],
+                );
             }
+        });
+    }
+    let n = n.max(1) as f32;
+    parts
+        .into_par_iter()
+        .flat_map_iter(|part| {
             #[allow(clippy::iter_over_hash_type, reason = "shard files sort their terms")]
             let mut out: Vec<(String, String)> =
-                han.into_iter().map(|(k, postings)| (han_text(k), finish(&postings, n))).collect();
+                part.han.iter().map(|(&k, list)| (han_text(k), list.finish(n))).collect();
             #[allow(clippy::iter_over_hash_type, reason = "shard files sort their terms")]
-            out.extend(words.into_iter().map(|(k, postings)| (k.to_owned(), finish(&postings, n))));
+            out.extend(part.words.iter().map(|(k, list)| (k.to_string(), list.finish(n))));
             out
         })
         .collect()

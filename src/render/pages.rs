@@ -20,10 +20,12 @@ const HOME_LIMIT: usize = 12;
 /// One page to render.
 pub(super) enum Job<'a> {
     Home,
-    Kind(usize),
+    /// A kind's list, one page of it (numbered from 1).
+    Kind(usize, usize),
     Article(ArticleId),
     Tags,
-    Tag(&'a str),
+    /// A tag's list, one page of it (numbered from 1).
+    Tag(&'a str, usize),
     Search,
     NotFound,
 }
@@ -34,9 +36,14 @@ pub(super) fn jobs(site: &Site) -> Vec<Job<'_>> {
     if site.config.search {
         jobs.push(Job::Search);
     }
-    jobs.extend((0..site.config.kinds.len()).map(Job::Kind));
+    let pages = |len: usize| 1..=len.div_ceil(site.config.page_size).max(1);
+    for (k, ids) in site.by_kind.iter().enumerate() {
+        jobs.extend(pages(ids.len()).map(|p| Job::Kind(k, p)));
+    }
     jobs.extend((0..site.articles.len()).map(Job::Article));
-    jobs.extend(site.tags.keys().map(|t| Job::Tag(t.as_str())));
+    for (slug, tag) in &site.tags {
+        jobs.extend(pages(tag.articles.len()).map(|p| Job::Tag(slug.as_str(), p)));
+    }
     jobs
 }
 
@@ -45,13 +52,13 @@ fn job_dir(site: &Site, job: &Job<'_>) -> String {
     let config = &site.config;
     match job {
         Job::Home | Job::NotFound => String::new(),
-        Job::Kind(k) => urls::kind_dir(&config.kinds[*k].dir),
+        Job::Kind(k, page) => urls::list_page(&urls::kind_dir(&config.kinds[*k].dir), *page),
         Job::Article(id) => {
             let a = &site.articles[*id];
             urls::article_dir(&config.kinds[a.kind].dir, &a.slug)
         }
         Job::Tags => "tags/".to_owned(),
-        Job::Tag(slug) => urls::tag_dir(slug),
+        Job::Tag(slug, page) => urls::list_page(&urls::tag_dir(slug), *page),
         Job::Search => "search/".to_owned(),
     }
 }
@@ -76,7 +83,7 @@ pub(super) fn render_job(
     let dir = job_dir(site, job);
     let template = match job {
         Job::Home => "index.html".to_owned(),
-        Job::Kind(_) | Job::Tag(_) => "list.html".to_owned(),
+        Job::Kind(..) | Job::Tag(..) => "list.html".to_owned(),
         Job::Article(id) => {
             let own = format!("{}.html", config.kinds[site.articles[*id].kind].name);
             if theme.templates.contains_key(&own) { own } else { "article.html".to_owned() }
@@ -110,19 +117,19 @@ pub(super) fn render_job(
             let ld = json!({"@type": "WebSite", "name": config.title, "description": config.description, "inLanguage": config.language, "url": config.base_url});
             (None, config.description.clone(), Vec::new(), "website", None, Some(ld))
         }
-        Job::Kind(k) => {
+        Job::Kind(k, page) => {
             let kind = &config.kinds[*k];
-            let items: Vec<_> = site.by_kind[*k].iter().map(|&i| views.item(i)).collect();
-            let description = format!("{}：共 {} 篇", kind.label, items.len());
-            ctx.insert(
-                "list",
-                &ListView { title: kind.label.clone(), description: description.clone(), items },
-            );
+            let ids = &site.by_kind[*k];
+            let first = urls::kind_dir(&kind.dir);
+            let description = format!("{}：共 {} 篇", kind.label, ids.len());
+            let list = ListView::page(&views, kind.label.clone(), &description, ids, &first, *page);
+            let title = list.title.clone();
+            ctx.insert("list", &list);
             let crumbs = vec![
                 home_crumb(),
-                Link { title: kind.label.clone(), url: views.href(&dir), current: true },
+                Link { title: kind.label.clone(), url: views.href(&first), current: *page == 1 },
             ];
-            (Some(kind.label.clone()), description, crumbs, "website", Some(*k), None)
+            (Some(title), description, crumbs, "website", Some(*k), None)
         }
         Job::Article(id) => {
             let a = &site.articles[*id];
@@ -176,36 +183,38 @@ pub(super) fn render_job(
                 None,
             )
         }
-        Job::Tag(slug) => {
+        Job::Tag(slug, page) => {
             let tag = &site.tags[*slug];
-            let items: Vec<_> = tag.articles.iter().map(|&i| views.item(i)).collect();
-            let title = format!("#{}", tag.name);
-            let description = format!("标签“{}”下的 {} 篇文章", tag.name, items.len());
-            ctx.insert(
-                "list",
-                &ListView { title: title.clone(), description: description.clone(), items },
-            );
+            let first = urls::tag_dir(slug);
+            let name = format!("#{}", tag.name);
+            let description = format!("标签“{}”下的 {} 篇文章", tag.name, tag.articles.len());
+            let list =
+                ListView::page(&views, name.clone(), &description, &tag.articles, &first, *page);
+            let title = list.title.clone();
+            ctx.insert("list", &list);
             let crumbs = vec![
                 home_crumb(),
                 Link { title: "全部标签".into(), url: views.href("tags/"), current: false },
-                Link { title: title.clone(), url: views.href(&dir), current: true },
+                Link { title: name, url: views.href(&first), current: *page == 1 },
             ];
             (Some(title), description, crumbs, "website", None, None)
         }
         Job::Search => {
-            // Without JavaScript the search page still lists every article of the lead kind.
-            let lead = config.kinds.first().map_or("", |k| k.label.as_str());
-            let items: Vec<_> = site
-                .by_kind
-                .first()
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-                .iter()
-                .map(|&i| views.item(i))
-                .collect();
+            // Without JavaScript the search page still lists the lead kind's first articles
+            // and links to the rest.
+            let lead = config.kinds.first();
+            let ids = site.by_kind.first().map(Vec::as_slice).unwrap_or_default();
+            let fallback = ListView {
+                title: lead.map_or_else(String::new, |k| k.label.clone()),
+                description: String::new(),
+                items: ids.iter().take(config.page_size).map(|&i| views.item(i)).collect(),
+                pagination: None,
+            };
+            ctx.insert("fallback", &fallback);
+            ctx.insert("fallback_more", &(ids.len() > config.page_size));
             ctx.insert(
-                "fallback",
-                &ListView { title: lead.to_owned(), description: String::new(), items },
+                "fallback_url",
+                &lead.map(|k| views.href(&urls::kind_dir(&k.dir))).unwrap_or_default(),
             );
             let crumbs = vec![
                 home_crumb(),
@@ -298,6 +307,49 @@ struct ListView<'a> {
     title: String,
     description: String,
     items: Vec<super::context::Item<'a>>,
+    pagination: Option<Pagination>,
+}
+
+impl<'a> ListView<'a> {
+    /// Page `page` (from 1) of a list of `ids` whose first page lives in `first`.
+    fn page(
+        views: &Views<'a>,
+        name: String,
+        description: &str,
+        ids: &[ArticleId],
+        first: &str,
+        page: usize,
+    ) -> Self {
+        let size = views.site.config.page_size;
+        let pages = ids.len().div_ceil(size).max(1);
+        let items = ids.iter().skip((page - 1) * size).take(size).map(|&i| views.item(i)).collect();
+        let href = |p: usize| views.href(&urls::list_page(first, p));
+        let pagination = (pages > 1).then(|| Pagination {
+            current: page,
+            total: pages,
+            first: (page > 1).then(|| href(1)),
+            prev: (page > 1).then(|| href(page - 1)),
+            next: (page < pages).then(|| href(page + 1)),
+            last: (page < pages).then(|| href(pages)),
+        });
+        let title = if page > 1 { format!("{name}（第 {page} 页）") } else { name };
+        let description = match &pagination {
+            Some(p) => format!("{description}，第 {} / {} 页", p.current, p.total),
+            None => description.to_owned(),
+        };
+        Self { title, description, items, pagination }
+    }
+}
+
+/// Links between the pages of a long list.
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    first: Option<String>,
+    prev: Option<String>,
+    next: Option<String>,
+    last: Option<String>,
 }
 
 #[derive(Serialize)]

@@ -327,3 +327,38 @@ fn a_rebuild_after_one_edit_keeps_unchanged_files_and_their_times() {
     site.kbgen(&["build"]).assert().success();
     assert_eq!(mtimes(&site.path("public")), times);
 }
+
+#[test]
+fn long_lists_are_split_into_linked_pages() {
+    let site = Site::fixture("good");
+    let config = site.read("site.yaml");
+    site.write("site.yaml", &format!("{config}page_size: 1\n"));
+    let files = site.build(&[]);
+    let page = |rel: &str| {
+        String::from_utf8(files.get(rel).unwrap_or_else(|| panic!("no {rel}")).clone()).unwrap()
+    };
+    let cards = |html: &str| {
+        let list = &html[html.find("<ul class=\"cards\">").unwrap()..];
+        let list = &list[..list.find("</ul>").unwrap()];
+        attr_values(list, "href").into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+
+    let first = page("symptoms/index.html");
+    let second = page("symptoms/page/2/index.html");
+    assert!(!files.contains_key("symptoms/page/3/index.html"));
+    assert_eq!(cards(&first), ["../symptoms/settlement-failed/"]);
+    assert_eq!(cards(&second), ["../../../symptoms/card-declined/"]);
+    assert!(first.contains(r#"<a href="../symptoms/page/2/" rel="next">下一页</a>"#), "{first}");
+    assert!(!first.contains("rel=\"prev\""));
+    assert!(second.contains(r#"<a href="../../../symptoms/" rel="prev">上一页</a>"#), "{second}");
+    assert!(second.contains("第 2 / 2 页") && second.contains("<title>症状（第 2 页）"));
+    let canonical = "<link rel=\"canonical\" href=\"https://kb.example.com/symptoms/page/2/\">";
+    assert!(second.contains(canonical), "{second}");
+
+    // Tags paginate the same way, and the search page's list without JavaScript is cut to
+    // one page with a link to the rest.
+    assert!(files.contains_key("tags/结算/page/2/index.html"));
+    let search = page("search/index.html");
+    assert_eq!(cards(&search).len(), 1);
+    assert!(search.contains(r#"<a href="../symptoms/">查看全部症状</a>"#), "{search}");
+}
