@@ -175,7 +175,9 @@ impl List {
             delta >>= 7;
         }
         self.bytes.push(delta as u8);
-        self.bytes.extend_from_slice(&((score.to_bits() >> 16) as u16).to_le_bytes());
+        // Rounded to the nearest bfloat16.
+        let short = (score.to_bits().saturating_add(0x8000) >> 16) as u16;
+        self.bytes.extend_from_slice(&short.to_le_bytes());
         self.last = doc;
         self.count += 1;
     }
@@ -317,6 +319,21 @@ mod tests {
         assert_eq!(han_text(bigram('结', '算')), "结算");
         assert_eq!(han_text(bigram('𠀀', '𠀁')), "𠀀𠀁");
         assert_ne!(single('结'), bigram('\0', '结'));
+    }
+
+    #[test]
+    fn compact_lists_keep_documents_and_levels() {
+        // Scores exact in 16 bits, so the levels must match exactly.
+        let postings = [(0u32, 0.3125f32), (1, 2.5), (200, 0.875), (70_000, 3.375)];
+        let mut list = List::default();
+        for &(doc, score) in &postings {
+            list.push(doc, score);
+        }
+        let n = 100_000.0;
+        let weight = 1.0 + (1.0 + (n - 4.0 + 0.5) / 4.5f32).ln();
+        let expected: Vec<(u32, u8)> =
+            postings.iter().map(|&(d, s)| (d, level(s * weight))).collect();
+        assert_eq!(crate::index::shard::decode_postings(&list.finish(n)), expected);
     }
 
     #[test]
