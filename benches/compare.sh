@@ -30,7 +30,8 @@ measure() { # tool n out cmd...
     rm -rf "$out"
     sync
     local t
-    t=$( { /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$work/time.txt" -f "%e %U %S %M" "$@" >/dev/null 2>&1
+    t=$(tail -1 "$work/time.txt")
     local bytes files
     bytes=$(du -sm "$out" | cut -f1)
     files=$(find "$out" -type f | wc -l)

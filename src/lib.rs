@@ -17,6 +17,7 @@ pub mod options;
 pub mod parse;
 pub mod render;
 pub mod resolve;
+pub mod session;
 mod urls;
 pub mod write;
 
@@ -99,8 +100,43 @@ struct Ready {
 /// Only environment failures (no site, unreadable config); content problems are
 /// diagnostics in the result.
 pub fn prepare(options: &BuildOptions) -> Result<Prepared, Error> {
+    prepare_reusing(options, None)
+}
+
+/// What a [`session::Session`] keeps between rebuilds so that an edit re-reads and
+/// re-parses only the files it touched.
+#[derive(Debug, Default)]
+pub(crate) struct Reuse {
+    /// The site.yaml text and options the cache belongs to; anything else starts afresh.
+    key: String,
+    /// Stamps of the article files whose articles are in `articles`.
+    seen: load::Seen,
+    /// Articles of unchanged files, handed back after each build.
+    articles: std::collections::BTreeMap<std::path::PathBuf, parse::Article>,
+    /// The warnings parsing gave each article file.
+    warnings: std::collections::BTreeMap<std::path::PathBuf, Vec<Diagnostic>>,
+    /// The digests of the articles in `articles` (see [`render::digest`]).
+    digests: std::collections::BTreeMap<std::path::PathBuf, render::Digest>,
+}
+
+/// [`prepare`], taking unchanged articles from `reuse` and leaving their stamps in it.
+pub(crate) fn prepare_reusing(
+    options: &BuildOptions,
+    mut reuse: Option<&mut Reuse>,
+) -> Result<Prepared, Error> {
     let mut clock = Clock::start();
-    let mut config = match read_config(&options.root)? {
+    let path = options.root.join(CONFIG_FILE);
+    if !path.is_file() {
+        return Err(Error::NoSite(options.root.clone()));
+    }
+    let text = std::fs::read_to_string(&path).map_err(Error::read(&path))?;
+    if let Some(reuse) = reuse.as_deref_mut() {
+        let key = format!("{options:?}\n{text}");
+        if reuse.key != key {
+            *reuse = Reuse { key, ..Reuse::default() };
+        }
+    }
+    let mut config = match SiteConfig::parse(&text) {
         Ok(c) => c,
         Err(diagnostics) => return Ok(Prepared { diagnostics, site: None, ready: None, clock }),
     };
@@ -108,7 +144,9 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, Error> {
         config.base_url = Some(url.clone());
     }
     config.search &= options.search;
-    let (loaded, mut diags) = load::load_site(&options.root, &config);
+    let seen = reuse.as_deref().map(|r| &r.seen);
+    let load::Changed { loaded, mut diags, unchanged, stamps } =
+        load::load_changed(&options.root, &config, seen);
     clock.lap("load");
     // Templates compile before any content work, so a theme error is reported at once.
     let theme = match assets::Theme::new(&loaded.overrides) {
@@ -133,8 +171,30 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, Error> {
             None
         }
     };
-    let (articles, parse_diags) = parse::parse_all(&loaded.sources, &config, options.portable);
+    let (mut articles, parse_diags) = parse::parse_all(&loaded.sources, &config, options.portable);
     drop(loaded.sources);
+    if let Some(reuse) = reuse {
+        // Keep the stamps of what parsed; what failed is read again next time.
+        reuse.seen.retain(|p, _| unchanged.contains(p));
+        for a in &articles {
+            if let Some(stamp) = stamps.get(&a.path) {
+                reuse.seen.insert(a.path.clone(), *stamp);
+            }
+        }
+        for (path, article) in std::mem::take(&mut reuse.articles) {
+            if unchanged.contains(&path) {
+                articles.push(article);
+            }
+        }
+        reuse.warnings.retain(|p, _| unchanged.contains(p));
+        reuse.digests.retain(|p, _| unchanged.contains(p));
+        for d in &parse_diags {
+            reuse.warnings.entry(d.path.clone()).or_default().push(d.clone());
+        }
+        diags.extend(
+            reuse.warnings.values().flatten().filter(|d| unchanged.contains(&d.path)).cloned(),
+        );
+    }
     diags.extend(parse_diags);
     clock.lap("parse");
     let asset_paths = loaded.assets.keys().cloned().collect();
@@ -161,16 +221,29 @@ impl Prepared {
     /// # Errors
     /// The sink's first I/O failure.
     pub fn render(
-        mut self,
+        self,
         options: &BuildOptions,
         sink: &dyn Sink,
         index: bool,
         progress: &dyn Progress,
     ) -> Result<Pipeline, Error> {
+        self.render_selected(options, sink, index, progress, &mut |_, _, _| {})
+    }
+
+    /// [`Prepared::render`], letting `select` drop page jobs from the plan first (`serve`
+    /// drops the pages whose inputs did not change).
+    pub(crate) fn render_selected(
+        mut self,
+        options: &BuildOptions,
+        sink: &dyn Sink,
+        index: bool,
+        progress: &dyn Progress,
+        select: &mut dyn FnMut(&Site, &assets::Theme, &mut render::Plan<'_>),
+    ) -> Result<Pipeline, Error> {
         let (Some(ready), Some(site)) = (self.ready.take(), &self.site) else {
             return Ok(self.finish());
         };
-        let plan = render::plan(site, &ready.theme);
+        let mut plan = render::plan(site, &ready.theme);
         let assets = content_assets(ready.assets, &plan.paths, &mut self.diagnostics);
         if self.diagnostics.iter().any(Diagnostic::is_error) {
             return Ok(self.finish());
@@ -178,7 +251,8 @@ impl Prepared {
         let mut paths = plan.paths.clone();
         paths.extend(assets.iter().map(|(p, _)| p.clone()));
         sink.plan(&paths)?;
-        progress.start(paths.len());
+        select(site, &ready.theme, &mut plan);
+        progress.start(plan.job_paths.len() + assets.len());
         for (path, bytes) in assets {
             sink.emit(&path, bytes)?;
             progress.tick();

@@ -40,20 +40,58 @@ pub struct Loaded {
     pub assets: BTreeMap<PathBuf, Vec<u8>>,
 }
 
+/// The length and modification time of each article file a load read, by path relative
+/// to the root; see [`load_changed`].
+pub type Seen = BTreeMap<PathBuf, Stamp>;
+
+/// A file's length and modification time.
+pub type Stamp = (u64, std::time::SystemTime);
+
 /// Reads every article under `root/content` and every file under `root/templates`.
 pub fn load_site(root: &Path, config: &SiteConfig) -> (Loaded, Vec<Diagnostic>) {
-    let mut loaded = Loaded::default();
-    let mut diags = Vec::new();
+    let changed = load_changed(root, config, None);
+    (changed.loaded, changed.diags)
+}
+
+/// What [`load_changed`] found.
+#[derive(Debug, Default)]
+pub struct Changed {
+    /// The files read.
+    pub loaded: Loaded,
+    /// Problems with them.
+    pub diags: Vec<Diagnostic>,
+    /// Article files not read because `seen` showed them unchanged.
+    pub unchanged: std::collections::BTreeSet<PathBuf>,
+    /// The stamps of the article files read (only when `seen` was given).
+    pub stamps: Seen,
+}
+
+/// Like [`load_site`], but given `seen`, an article file whose length and modification
+/// time are those `seen` records is not read: it is listed in `unchanged` instead of in
+/// `sources`. `serve` re-reads only what an editor touched.
+pub fn load_changed(root: &Path, config: &SiteConfig, seen: Option<&Seen>) -> Changed {
+    let mut out = Changed::default();
+    let loaded = &mut out.loaded;
+    let diags = &mut out.diags;
     let content = root.join(CONTENT_DIR);
     let root_canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     if content.is_dir() {
-        for (path, bytes) in walk_files(&content, root, &root_canon, &mut diags) {
+        for (path, stamp) in walk_files(&content, root, &root_canon, diags, seen.is_some()) {
             let rel = rel_path(root, &path);
+            let is_article = path.extension().is_some_and(|e| e == "md");
+            if let (true, Some(stamp)) = (is_article, stamp) {
+                if seen.and_then(|s| s.get(&rel)) == Some(&stamp) {
+                    out.unchanged.insert(rel);
+                    continue;
+                }
+                out.stamps.insert(rel.clone(), stamp);
+            }
+            let Some(bytes) = read_file(root, &path, diags) else { continue };
             if path.extension().is_none_or(|e| e != "md") {
                 loaded.assets.insert(rel, bytes);
                 continue;
             }
-            if let Some(source) = to_source(config, rel, bytes, &mut diags) {
+            if let Some(source) = to_source(config, rel, bytes, diags) {
                 loaded.sources.push(source);
             }
         }
@@ -70,7 +108,8 @@ pub fn load_site(root: &Path, config: &SiteConfig) -> (Loaded, Vec<Diagnostic>) 
     }
     let templates = root.join(TEMPLATES_DIR);
     if templates.is_dir() {
-        for (path, bytes) in walk_files(&templates, root, &root_canon, &mut diags) {
+        for (path, _) in walk_files(&templates, root, &root_canon, diags, false) {
+            let Some(bytes) = read_file(root, &path, diags) else { continue };
             let name = path
                 .strip_prefix(&templates)
                 .unwrap_or(&path)
@@ -81,17 +120,19 @@ pub fn load_site(root: &Path, config: &SiteConfig) -> (Loaded, Vec<Diagnostic>) 
             loaded.overrides.insert(name, bytes);
         }
     }
-    (loaded, diags)
+    out
 }
 
-/// Every regular file under `dir`, sorted, skipping hidden names; walk and read failures and
-/// links that leave the site become diagnostics.
+/// Every regular file under `dir`, sorted, skipping hidden names; walk failures and links
+/// that leave the site become diagnostics. With `stamp`, each file's length and
+/// modification time are read too.
 fn walk_files(
     dir: &Path,
     root: &Path,
     root_canon: &Path,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<(PathBuf, Vec<u8>)> {
+    stamp: bool,
+) -> Vec<(PathBuf, Option<Stamp>)> {
     let mut files = Vec::new();
     // Hidden files are editor swap files, `.DS_Store` and the like, never articles.
     let mut walker = WalkDir::new(dir)
@@ -142,20 +183,30 @@ fn walk_files(
         if !entry.file_type().is_file() {
             continue;
         }
-        match std::fs::read(entry.path()) {
-            Ok(bytes) => files.push((entry.path().to_path_buf(), bytes)),
-            Err(err) => diags.push(
+        let stamp = stamp
+            .then(|| entry.metadata().ok())
+            .flatten()
+            .and_then(|m| Some((m.len(), m.modified().ok()?)));
+        files.push((entry.path().to_path_buf(), stamp));
+    }
+    files
+}
+
+/// Reads one file found by [`walk_files`]; failure is a diagnostic.
+fn read_file(root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vec<u8>> {
+    std::fs::read(path)
+        .map_err(|err| {
+            diags.push(
                 Diagnostic::error(
                     "read-error",
-                    rel_path(root, entry.path()),
+                    rel_path(root, path),
                     (1, 1),
                     format!("cannot read the file: {err}"),
                 )
                 .with_help("check the file's permissions"),
-            ),
-        }
-    }
-    files
+            );
+        })
+        .ok()
 }
 
 /// Turns one `.md` file into a [`Source`], or reports why it cannot be an article.

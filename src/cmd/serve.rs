@@ -13,7 +13,7 @@
 
 use crate::diag::{render_human, summary_line};
 use crate::options::BuildOptions;
-use crate::render::Outputs;
+use crate::session::{Files, Rebuilt, Session};
 use anyhow::Context as _;
 use axum::Router;
 use axum::body::Body;
@@ -52,8 +52,8 @@ pub struct ServeOptions {
 
 /// The last build: its files, or its report and the last files that built.
 enum Built {
-    Ok(Arc<Outputs>),
-    Failed { report: String, last: Option<Arc<Outputs>> },
+    Ok(Arc<Files>),
+    Failed { report: String, last: Option<Arc<Files>> },
 }
 
 struct Shared {
@@ -87,10 +87,12 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
         search: true,
     };
     let start = Instant::now();
-    let first = build(&build_options);
+    let mut session = Session::new(build_options);
+    let first = build(&mut session);
     report(&first, start.elapsed());
     let (reload, _) = broadcast::channel(16);
     let shared = Arc::new(Shared { built: RwLock::new(first), reload });
+    index(&mut session, &shared);
 
     let addr = SocketAddr::new(options.bind, options.port);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
@@ -107,7 +109,7 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
         );
     }
     // Watch before announcing the address, so no edit made after it is missed.
-    let _watcher = watch(&options.root, build_options, Arc::clone(&shared))?;
+    let _watcher = watch(&options.root, session, Arc::clone(&shared))?;
     let url = format!("http://{local}/");
     println!("serving {url} (Ctrl+C to stop)");
     if options.open {
@@ -124,11 +126,14 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Builds everything in memory, search index included.
-fn build(options: &BuildOptions) -> Built {
-    match crate::build_in_memory(options) {
-        Ok((_, Some(outputs))) => Built::Ok(Arc::new(outputs)),
-        Ok((pipeline, None)) => Built::Failed {
+/// Brings the session's pages up to date (the search index follows in [`index`]).
+fn build(session: &mut Session) -> Built {
+    match session.rebuild() {
+        Ok(Rebuilt { files: Some(files), rendered, .. }) => {
+            println!("rendered {rendered} changed pages");
+            Built::Ok(files)
+        }
+        Ok(Rebuilt { pipeline, .. }) => Built::Failed {
             report: format!(
                 "{}{}",
                 render_human(&pipeline.diagnostics),
@@ -137,6 +142,17 @@ fn build(options: &BuildOptions) -> Built {
             last: None,
         },
         Err(e) => Built::Failed { report: format!("error: {e}"), last: None },
+    }
+}
+
+/// Rebuilds the search index after the pages and serves it, unless a failed build is
+/// showing; open pages need no reload, since the next search loads the new shards.
+fn index(session: &mut Session, shared: &Shared) {
+    // Only this thread replaces the build, so nothing changes it while the index is made.
+    let Some(files) = session.index() else { return };
+    let mut built = shared.built.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if matches!(&*built, Built::Ok(_)) {
+        *built = Built::Ok(files);
     }
 }
 
@@ -156,7 +172,7 @@ const DEBOUNCE: Duration = Duration::from_millis(40);
 /// the next build.
 fn watch(
     root: &std::path::Path,
-    options: BuildOptions,
+    mut session: Session,
     shared: Arc<Shared>,
 ) -> anyhow::Result<impl Drop> {
     use notify::{EventKind, Watcher as _};
@@ -187,7 +203,7 @@ fn watch(
             // Wait for quiet, so one save (or a checkout of many files) is one rebuild.
             while rx.recv_timeout(DEBOUNCE).is_ok() {}
             let start = Instant::now();
-            let mut next = build(&options);
+            let mut next = build(&mut session);
             report(&next, start.elapsed());
             {
                 let mut built =
@@ -203,6 +219,7 @@ fn watch(
             generation += 1;
             // No page open means no receiver; that is fine.
             let _ = shared.reload.send(generation);
+            index(&mut session, &shared);
         }
     });
     Ok(watcher)

@@ -8,8 +8,10 @@
 mod context;
 mod feeds;
 mod pages;
+mod signature;
 mod templates;
 
+pub use signature::{Digest, digest, global_digest};
 pub use templates::compile_theme;
 
 use crate::diag::Diagnostic;
@@ -48,22 +50,38 @@ pub trait Sink: Sync {
 
 /// Keeps every file in memory.
 #[derive(Debug, Default)]
-pub struct Memory(Mutex<Outputs>);
+pub struct Memory {
+    files: Mutex<Outputs>,
+    planned: Mutex<Vec<String>>,
+}
 
 impl Memory {
     /// The files emitted so far.
     pub fn into_outputs(self) -> Outputs {
-        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The files emitted so far, and every path planned (emitted or not).
+    pub fn into_parts(self) -> (Outputs, Vec<String>) {
+        let Self { files, planned } = self;
+        (
+            files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner),
+            planned.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 }
 
 impl Sink for Memory {
-    fn plan(&self, _: &[String]) -> Result<(), Error> {
+    fn plan(&self, paths: &[String]) -> Result<(), Error> {
+        self.planned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend_from_slice(paths);
         Ok(())
     }
 
     fn emit(&self, path: &str, bytes: Vec<u8>) -> Result<(), Error> {
-        self.0
+        self.files
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(path.to_owned(), bytes);
@@ -88,18 +106,37 @@ impl Sink for Discard {
 /// Every file the render stage will produce, by output path, before any is rendered.
 pub struct Plan<'a> {
     jobs: Vec<pages::Job<'a>>,
-    /// The output paths, sorted.
+    /// The output path of each page job, in job order.
+    pub job_paths: Vec<String>,
+    /// Every output path (pages, feeds, theme assets), sorted.
     pub paths: Vec<String>,
+}
+
+impl Plan<'_> {
+    /// Each page's input signature, in job order (see [`signature`](self::signature)).
+    pub fn signatures(&self, site: &Site, digests: &[Digest], global: u64) -> Vec<u64> {
+        signature::signatures(site, &self.jobs, digests, global)
+    }
+
+    /// Keeps only the page jobs whose flag in `keep` (in job order) is set; feeds and
+    /// assets are always rendered.
+    pub fn retain_pages(&mut self, keep: &[bool]) {
+        let mut flags = keep.iter();
+        self.jobs.retain(|_| flags.next().copied().unwrap_or(true));
+        let mut flags = keep.iter();
+        self.job_paths.retain(|_| flags.next().copied().unwrap_or(true));
+    }
 }
 
 /// Lists the files `site` renders to.
 pub fn plan<'a>(site: &'a Site, theme: &crate::assets::Theme) -> Plan<'a> {
     let jobs = pages::jobs(site);
-    let mut paths: Vec<String> = jobs.iter().map(|j| pages::output_path(site, j)).collect();
+    let job_paths: Vec<String> = jobs.iter().map(|j| pages::output_path(site, j)).collect();
+    let mut paths = job_paths.clone();
     paths.extend(feeds::names(site).iter().map(|n| (*n).to_owned()));
     paths.extend(theme_assets(site, theme).map(|(n, _)| n.clone()));
     paths.sort_unstable();
-    Plan { jobs, paths }
+    Plan { jobs, job_paths, paths }
 }
 
 /// Renders the whole plan into `sink`. All page failures are collected, not just the first.

@@ -13,8 +13,8 @@ use serde_json::json;
 
 /// How many articles of the first (lead) kind the home page lists; the rest are one
 /// click away on the kind's list page.
-const HOME_LEAD_LIMIT: usize = 60;
-/// How many articles of each other kind the home page lists.
+pub(super) const HOME_LEAD_LIMIT: usize = 60;
+/// How many articles of each other kind the home page lists (at most the lead limit).
 const HOME_LIMIT: usize = 12;
 
 /// One page to render.

@@ -5,6 +5,7 @@ mod browser;
 mod build;
 mod check;
 mod errors;
+mod incremental;
 mod links;
 mod safety;
 mod scaffold;

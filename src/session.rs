@@ -1,0 +1,135 @@
+//! An in-memory build kept between rebuilds, for `serve`: an edit re-reads and re-parses
+//! only the files whose length or modification time changed, resolves the whole graph
+//! (cheap), and renders only the pages whose input signature changed (see
+//! [`render::Plan::signatures`]). The search index is rebuilt separately, after the pages,
+//! so a reload never waits for it.
+
+use crate::options::BuildOptions;
+use crate::render::{self, Memory};
+use crate::resolve::Site;
+use crate::{Pipeline, Reuse, Silent, index, prepare_reusing};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// The site's files: output path → bytes, shared between rebuilds.
+pub type Files = BTreeMap<String, Arc<[u8]>>;
+
+/// What one rebuild did.
+#[derive(Debug)]
+pub struct Rebuilt {
+    /// Every diagnostic and the stage timings.
+    pub pipeline: Pipeline,
+    /// Pages rendered this time (the rest were unchanged).
+    pub rendered: usize,
+    /// The site's files, if the build succeeded.
+    pub files: Option<Arc<Files>>,
+}
+
+/// A site built in memory and kept up to date.
+#[derive(Debug)]
+pub struct Session {
+    options: BuildOptions,
+    reuse: Reuse,
+    site: Option<Site>,
+    signatures: BTreeMap<String, u64>,
+    files: Arc<Files>,
+    index_paths: Vec<String>,
+    /// Whether the last rebuild succeeded; the index follows only a good build.
+    ok: bool,
+}
+
+impl Session {
+    /// A session that has built nothing yet.
+    pub fn new(options: BuildOptions) -> Self {
+        Self {
+            options,
+            reuse: Reuse::default(),
+            site: None,
+            signatures: BTreeMap::new(),
+            files: Arc::default(),
+            index_paths: Vec::new(),
+            ok: false,
+        }
+    }
+
+    /// Brings the pages up to date with the sources. The search index is left as it was;
+    /// call [`Session::index`] next.
+    ///
+    /// # Errors
+    /// Only environment failures (no site, unreadable config).
+    pub fn rebuild(&mut self) -> Result<Rebuilt, crate::error::Error> {
+        // Hand the last build's articles back, so unchanged files are not parsed again.
+        if let Some(site) = self.site.take() {
+            for a in site.articles {
+                self.reuse.articles.insert(a.path.clone(), a);
+            }
+        }
+        let reuse = &mut self.reuse;
+        reuse.seen.retain(|p, _| reuse.articles.contains_key(p));
+        reuse.digests.retain(|p, _| reuse.articles.contains_key(p));
+        let prepared = prepare_reusing(&self.options, Some(reuse))?;
+
+        let sink = Memory::default();
+        let (old, files, digests) = (&self.signatures, &self.files, &mut self.reuse.digests);
+        let mut signatures = BTreeMap::new();
+        let mut select =
+            |site: &Site, theme: &crate::assets::Theme, plan: &mut render::Plan<'_>| {
+                let missing: Vec<_> = site
+                    .articles
+                    .par_iter()
+                    .filter(|a| !digests.contains_key(&a.path))
+                    .map(|a| (a.path.clone(), render::digest(a)))
+                    .collect();
+                digests.extend(missing);
+                let per_article: Vec<render::Digest> =
+                    site.articles.iter().map(|a| digests[&a.path]).collect();
+                let global = render::global_digest(site, theme, self.options.portable);
+                let sigs = plan.signatures(site, &per_article, global);
+                let keep: Vec<bool> = plan
+                    .job_paths
+                    .iter()
+                    .zip(&sigs)
+                    .map(|(path, sig)| old.get(path) != Some(sig) || !files.contains_key(path))
+                    .collect();
+                signatures = plan.job_paths.iter().cloned().zip(sigs).collect();
+                plan.retain_pages(&keep);
+            };
+        let mut pipeline =
+            prepared.render_selected(&self.options, &sink, false, &Silent, &mut select)?;
+        self.site = pipeline.site.take();
+        self.ok = !pipeline.has_errors() && self.site.is_some();
+        if !self.ok {
+            return Ok(Rebuilt { pipeline, rendered: 0, files: None });
+        }
+        let (rendered, planned) = sink.into_parts();
+        let planned: BTreeSet<String> =
+            planned.into_iter().chain(self.index_paths.clone()).collect();
+        let mut next: Files = (*self.files).clone();
+        next.retain(|path, _| planned.contains(path));
+        let pages = rendered.keys().filter(|p| signatures.contains_key(*p)).count();
+        next.extend(rendered.into_iter().map(|(path, bytes)| (path, Arc::from(bytes))));
+        self.files = Arc::new(next);
+        self.signatures = signatures;
+        Ok(Rebuilt { pipeline, rendered: pages, files: Some(Arc::clone(&self.files)) })
+    }
+
+    /// Rebuilds the search index of the last successful build and returns the files with
+    /// it, or `None` if there is nothing to index.
+    pub fn index(&mut self) -> Option<Arc<Files>> {
+        let site = self.site.as_ref().filter(|_| self.ok)?;
+        let index = if site.config.search {
+            index::build_index(site, self.options.portable)
+        } else {
+            render::Outputs::new()
+        };
+        let mut next: Files = (*self.files).clone();
+        for old in &self.index_paths {
+            next.remove(old);
+        }
+        self.index_paths = index.keys().cloned().collect();
+        next.extend(index.into_iter().map(|(path, bytes)| (path, Arc::from(bytes))));
+        self.files = Arc::new(next);
+        Some(Arc::clone(&self.files))
+    }
+}
