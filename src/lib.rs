@@ -112,11 +112,11 @@ pub(crate) struct Reuse {
     /// Stamps of the article files whose articles are in `articles`.
     seen: load::Seen,
     /// Articles of unchanged files, handed back after each build.
-    articles: std::collections::BTreeMap<std::path::PathBuf, parse::Article>,
+    articles: rustc_hash::FxHashMap<std::path::PathBuf, parse::Article>,
     /// The warnings parsing gave each article file.
-    warnings: std::collections::BTreeMap<std::path::PathBuf, Vec<Diagnostic>>,
+    warnings: rustc_hash::FxHashMap<std::path::PathBuf, Vec<Diagnostic>>,
     /// The digests of the articles in `articles` (see [`render::digest`]).
-    digests: std::collections::BTreeMap<std::path::PathBuf, render::Digest>,
+    digests: rustc_hash::FxHashMap<std::path::PathBuf, render::Digest>,
 }
 
 /// [`prepare`], taking unchanged articles from `reuse` and leaving their stamps in it.
@@ -181,6 +181,8 @@ pub(crate) fn prepare_reusing(
                 reuse.seen.insert(a.path.clone(), *stamp);
             }
         }
+        // Order does not matter: resolve sorts the articles.
+        #[allow(clippy::iter_over_hash_type, reason = "resolve sorts the articles")]
         for (path, article) in std::mem::take(&mut reuse.articles) {
             if unchanged.contains(&path) {
                 articles.push(article);

@@ -42,7 +42,7 @@ pub struct Loaded {
 
 /// The length and modification time of each article file a load read, by path relative
 /// to the root; see [`load_changed`].
-pub type Seen = BTreeMap<PathBuf, Stamp>;
+pub type Seen = rustc_hash::FxHashMap<PathBuf, Stamp>;
 
 /// A file's length and modification time.
 pub type Stamp = (u64, std::time::SystemTime);
@@ -61,7 +61,7 @@ pub struct Changed {
     /// Problems with them.
     pub diags: Vec<Diagnostic>,
     /// Article files not read because `seen` showed them unchanged.
-    pub unchanged: std::collections::BTreeSet<PathBuf>,
+    pub unchanged: rustc_hash::FxHashSet<PathBuf>,
     /// The stamps of the article files read (only when `seen` was given).
     pub stamps: Seen,
 }

@@ -9,7 +9,8 @@ use crate::render::{self, Memory};
 use crate::resolve::Site;
 use crate::{Pipeline, Reuse, Silent, index, prepare_reusing};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The site's files: output path → bytes, shared between rebuilds.
@@ -32,7 +33,7 @@ pub struct Session {
     options: BuildOptions,
     reuse: Reuse,
     site: Option<Site>,
-    signatures: BTreeMap<String, u64>,
+    signatures: FxHashMap<String, u64>,
     files: Arc<Files>,
     index_paths: Vec<String>,
     /// Whether the last rebuild succeeded; the index follows only a good build.
@@ -46,7 +47,7 @@ impl Session {
             options,
             reuse: Reuse::default(),
             site: None,
-            signatures: BTreeMap::new(),
+            signatures: FxHashMap::default(),
             files: Arc::default(),
             index_paths: Vec::new(),
             ok: false,
@@ -72,7 +73,7 @@ impl Session {
 
         let sink = Memory::default();
         let (old, files, digests) = (&self.signatures, &self.files, &mut self.reuse.digests);
-        let mut signatures = BTreeMap::new();
+        let mut signatures = FxHashMap::default();
         let mut select =
             |site: &Site, theme: &crate::assets::Theme, plan: &mut render::Plan<'_>| {
                 let missing: Vec<_> = site
@@ -103,10 +104,10 @@ impl Session {
             return Ok(Rebuilt { pipeline, rendered: 0, files: None });
         }
         let (rendered, planned) = sink.into_parts();
-        let planned: BTreeSet<String> =
-            planned.into_iter().chain(self.index_paths.clone()).collect();
+        let planned: FxHashSet<&str> =
+            planned.iter().chain(&self.index_paths).map(String::as_str).collect();
         let mut next: Files = (*self.files).clone();
-        next.retain(|path, _| planned.contains(path));
+        next.retain(|path, _| planned.contains(path.as_str()));
         let pages = rendered.keys().filter(|p| signatures.contains_key(*p)).count();
         next.extend(rendered.into_iter().map(|(path, bytes)| (path, Arc::from(bytes))));
         self.files = Arc::new(next);

@@ -129,8 +129,10 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
 /// Brings the session's pages up to date (the search index follows in [`index`]).
 fn build(session: &mut Session) -> Built {
     match session.rebuild() {
-        Ok(Rebuilt { files: Some(files), rendered, .. }) => {
-            println!("rendered {rendered} changed pages");
+        Ok(Rebuilt { files: Some(files), rendered, pipeline }) => {
+            let laps: Vec<String> =
+                pipeline.timings.iter().map(|(stage, d)| format!("{stage} {d:.0?}")).collect();
+            println!("rendered {rendered} changed pages ({})", laps.join(" · "));
             Built::Ok(files)
         }
         Ok(Rebuilt { pipeline, .. }) => Built::Failed {
@@ -165,7 +167,7 @@ fn report(built: &Built, took: Duration) {
 
 /// How long the sources must be quiet before a rebuild: an editor's save is often several
 /// writes.
-const DEBOUNCE: Duration = Duration::from_millis(40);
+const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// Watches the site's sources and rebuilds on change, debounced. Only creations,
 /// modifications and removals count: a build reads every file, and reads must not trigger

@@ -3,7 +3,8 @@
 
 use super::graph::{ArticleId, Site, TagEntry};
 use crate::urls::tag_slug;
-use std::collections::{BTreeMap, BTreeSet};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
 
 /// How many related articles a page shows.
 const RELATED_LIMIT: usize = 5;
@@ -25,24 +26,31 @@ pub(super) fn derive(
         }
     }
     let flat_forward: Vec<Vec<ArticleId>> =
-        forward.iter().map(|r| dedup(r.iter().flatten().copied())).collect();
+        forward.par_iter().map(|r| dedup(r.iter().flatten().copied())).collect();
     let flat_inverse: Vec<Vec<ArticleId>> =
-        inverse.iter().map(|g| dedup(g.values().flatten().copied())).collect();
+        inverse.par_iter().map(|g| dedup(g.values().flatten().copied())).collect();
     site.forward2 = (0..n)
+        .into_par_iter()
         .map(|i| dedup(flat_forward[i].iter().flat_map(|&t| flat_forward[t].iter().copied())))
         .collect();
     site.inverse2 = (0..n)
+        .into_par_iter()
         .map(|i| dedup(flat_inverse[i].iter().flat_map(|&s| flat_inverse[s].iter().copied())))
         .collect();
-    site.related = (0..n).map(|i| related(site, i, &flat_forward, &flat_inverse)).collect();
+    let shared: &Site = site;
+    site.related =
+        (0..n).into_par_iter().map(|i| related(shared, i, &flat_forward, &flat_inverse)).collect();
     site.inverse = inverse.into_iter().map(|g| g.into_iter().collect()).collect();
     site.forward = forward;
     site.backlinks = backlinks;
     let mut tags: BTreeMap<String, TagEntry> = BTreeMap::new();
+    // Most articles share a few tags: make each tag's slug once.
+    let mut slugs: rustc_hash::FxHashMap<&str, String> = rustc_hash::FxHashMap::default();
     for (id, a) in site.articles.iter().enumerate() {
         for tag in &a.tags {
+            let slug = slugs.entry(tag.as_str()).or_insert_with(|| tag_slug(tag)).clone();
             let entry = tags
-                .entry(tag_slug(tag))
+                .entry(slug)
                 .or_insert_with(|| TagEntry { name: tag.clone(), articles: Vec::new() });
             if entry.articles.last() != Some(&id) {
                 entry.articles.push(id);
@@ -76,7 +84,8 @@ fn related(
     ranked
 }
 
+/// `ids` without repeats, first occurrences in order.
 fn dedup(ids: impl Iterator<Item = ArticleId>) -> Vec<ArticleId> {
-    let mut seen = BTreeSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     ids.filter(|id| seen.insert(*id)).collect()
 }

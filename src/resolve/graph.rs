@@ -4,6 +4,7 @@
 use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
 use crate::parse::Article;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -28,8 +29,9 @@ pub struct Site {
     pub articles: Vec<Article>,
     /// Per kind: its articles in site order.
     pub by_kind: Vec<Vec<ArticleId>>,
-    pub(crate) by_slug: BTreeMap<(usize, String), ArticleId>,
-    pub(crate) by_path: BTreeMap<PathBuf, ArticleId>,
+    /// Per kind: slug → article.
+    pub(crate) by_slug: Vec<FxHashMap<String, ArticleId>>,
+    pub(crate) by_path: FxHashMap<PathBuf, ArticleId>,
     /// Per article, per declared relation: the target articles, in written order.
     pub forward: Vec<Vec<Vec<ArticleId>>>,
     /// Per article: articles two relation hops away (a symptom's remedies via its causes).
@@ -51,7 +53,7 @@ pub struct Site {
 impl Site {
     /// The article of kind `kind` with `slug`.
     pub fn find(&self, kind: usize, slug: &str) -> Option<ArticleId> {
-        self.by_slug.get(&(kind, slug.to_owned())).copied()
+        self.by_slug.get(kind)?.get(slug).copied()
     }
 }
 
@@ -64,24 +66,28 @@ pub(super) fn index(
     articles.sort_by(|a, b| {
         (a.kind, a.weight, &a.slug, &a.path).cmp(&(b.kind, b.weight, &b.slug, &b.path))
     });
-    let mut by_slug = BTreeMap::new();
-    let mut by_path = BTreeMap::new();
+    let mut by_slug = vec![FxHashMap::default(); config.kinds.len()];
+    let mut by_path = FxHashMap::default();
     let mut kept = Vec::with_capacity(articles.len());
-    let mut first_paths: BTreeMap<(usize, String), PathBuf> = BTreeMap::new();
-    // Decide duplicates in path order, so the same file wins whatever the weights.
+    let mut first: FxHashMap<(usize, &str), usize> = FxHashMap::default();
+    // Decide duplicates in path order, so the same file wins whatever the weights. Any
+    // fixed order does; comparing bytes is much cheaper than comparing path components.
     let mut order: Vec<usize> = (0..articles.len()).collect();
-    order.sort_by(|&a, &b| articles[a].path.cmp(&articles[b].path));
+    order.sort_by(|&a, &b| articles[a].path.as_os_str().cmp(articles[b].path.as_os_str()));
     let mut duplicate = vec![false; articles.len()];
     for i in order {
         let a = &articles[i];
-        let key = (a.kind, a.slug.clone());
-        if let Some(first) = first_paths.get(&key) {
+        if let Some(&f) = first.get(&(a.kind, a.slug.as_str())) {
             diags.push(
                 Diagnostic::error(
                     "duplicate-slug",
                     &a.path,
                     (1, 1),
-                    format!("the slug '{}' is already used by {}", a.slug, first.display()),
+                    format!(
+                        "the slug '{}' is already used by {}",
+                        a.slug,
+                        articles[f].path.display()
+                    ),
                 )
                 .with_help(
                     "rename one of the two files; each article of a kind needs its own slug",
@@ -89,9 +95,10 @@ pub(super) fn index(
             );
             duplicate[i] = true;
         } else {
-            first_paths.insert(key, a.path.clone());
+            first.insert((a.kind, a.slug.as_str()), i);
         }
     }
+    drop(first);
     for (a, dup) in articles.into_iter().zip(duplicate) {
         if !dup {
             kept.push(a);
@@ -99,7 +106,7 @@ pub(super) fn index(
     }
     let mut by_kind = vec![Vec::new(); config.kinds.len()];
     for (id, a) in kept.iter().enumerate() {
-        by_slug.insert((a.kind, a.slug.clone()), id);
+        by_slug[a.kind].insert(a.slug.clone(), id);
         by_path.insert(a.path.clone(), id);
         by_kind[a.kind].push(id);
     }

@@ -5,6 +5,7 @@ use super::closest;
 use super::graph::{ArticleId, Site};
 use crate::diag::Diagnostic;
 use crate::parse::{Article, LinkTarget};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 
 /// Resolves each article's relation slugs to ids; unknown, wrong-kind and draft targets
@@ -12,14 +13,17 @@ use std::collections::BTreeSet;
 pub(super) fn check_relations(
     site: &Site,
     drafts: &[Article],
-    diags: &mut Vec<Diagnostic>,
+    all_diags: &mut Vec<Diagnostic>,
 ) -> Vec<Vec<Vec<ArticleId>>> {
     let config = &site.config;
-    site.articles
-        .iter()
+    let per_article: Vec<(Vec<Vec<ArticleId>>, Vec<Diagnostic>)> = site
+        .articles
+        .par_iter()
         .map(|a| {
+            let mut diags = Vec::new();
             let kind = &config.kinds[a.kind];
-            kind.relations
+            let groups = kind
+                .relations
                 .iter()
                 .zip(&a.relations)
                 .map(|(rel, (_, items))| {
@@ -52,7 +56,15 @@ pub(super) fn check_relations(
                     }
                     ids
                 })
-                .collect()
+                .collect();
+            (groups, diags)
+        })
+        .collect();
+    per_article
+        .into_iter()
+        .map(|(groups, diags)| {
+            all_diags.extend(diags);
+            groups
         })
         .collect()
 }
@@ -121,10 +133,15 @@ fn relation_error(
 pub(super) fn check_body_links(
     site: &Site,
     drafts: &[Article],
-    diags: &mut Vec<Diagnostic>,
+    all_diags: &mut Vec<Diagnostic>,
 ) -> Vec<Vec<ArticleId>> {
-    let mut backlinks: Vec<BTreeSet<ArticleId>> = vec![BTreeSet::new(); site.articles.len()];
-    for (id, a) in site.articles.iter().enumerate() {
+    let per_article: Vec<(Vec<ArticleId>, Vec<Diagnostic>)> = site
+        .articles
+        .par_iter()
+        .enumerate()
+        .map(|(id, a)| {
+        let mut diags = Vec::new();
+        let mut targets = Vec::new();
         for link in &a.links {
             let target = match &link.target {
                 LinkTarget::Asset(path) => {
@@ -148,7 +165,7 @@ pub(super) fn check_body_links(
                 LinkTarget::Article(path) => match site.by_path.get(path) {
                     Some(&t) => {
                         if t != id {
-                            backlinks[t].insert(id);
+                            targets.push(t);
                         }
                         t
                     }
@@ -171,8 +188,9 @@ pub(super) fn check_body_links(
                         };
                         // Suggest only files in the directory the link points into.
                         let paths = site
-                            .by_path
-                            .keys()
+                            .articles
+                            .iter()
+                            .map(|a| &a.path)
                             .filter(|p| p.parent() == path.parent())
                             .map(|p| p.to_str().unwrap_or(""));
                         let help = match closest(&shown, paths) {
@@ -221,6 +239,18 @@ pub(super) fn check_body_links(
                 }
             }
         }
+        (targets, diags)
+    })
+    .collect();
+    let mut backlinks: Vec<Vec<ArticleId>> = vec![Vec::new(); site.articles.len()];
+    for (id, (targets, found)) in per_article.into_iter().enumerate() {
+        all_diags.extend(found);
+        for t in targets {
+            // Each source's links are visited together, so a repeat is the last entry.
+            if backlinks[t].last() != Some(&id) {
+                backlinks[t].push(id);
+            }
+        }
     }
-    backlinks.into_iter().map(|s| s.into_iter().collect()).collect()
+    backlinks
 }

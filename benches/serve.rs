@@ -1,0 +1,133 @@
+//! `kbgen serve` benchmark (issue 6): on a generated corpus, the time from saving one
+//! article's body to the reload event, and the server's memory over many edits.
+//!
+//!     cargo bench --bench serve                      # 10,000 articles, 100 edits
+//!     cargo bench --bench serve -- --n 1000 --edits 20
+//!
+//! Runs the release binary as a user would, on loopback, and listens to the same event
+//! stream as the browser's reload script. Between edits it waits for the search index,
+//! which is rebuilt after each reload, so each edit starts from a quiet server.
+#![allow(clippy::print_stdout, reason = "a benchmark reports on stdout")]
+
+#[path = "corpus/mod.rs"]
+mod corpus;
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Resident and peak memory of `pid`, in MiB.
+fn memory(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn main() {
+    let n = arg("--n", 10_000);
+    let edits = arg("--edits", 100);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    corpus::generate(n, 1, &root).expect("generate the corpus");
+
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start kbgen serve");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let server = Server(child);
+    let pid = server.0.id();
+    let addr = loop {
+        let line = lines.next().expect("serve exited").expect("stdout");
+        if let Some(rest) = line.strip_prefix("serving http://") {
+            break rest.split('/').next().expect("address").to_owned();
+        }
+    };
+    println!("{n} articles: first build and serve in {:.2?}", start.elapsed());
+    // Drain the server's reports so it never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+
+    let mut events = TcpStream::connect(&addr).expect("connect");
+    write!(
+        events,
+        "GET /__kbgen/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .expect("request events");
+    events.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    let mut pending = String::new();
+    let mut wait_for_reload = |events: &mut TcpStream| {
+        let mut buf = [0u8; 4096];
+        loop {
+            if let Some(i) = pending.find("event: reload") {
+                pending.drain(..i + "event: reload".len());
+                return;
+            }
+            let got = events.read(&mut buf).expect("event stream");
+            assert!(got > 0, "the event stream closed");
+            pending.push_str(&String::from_utf8_lossy(&buf[..got]));
+        }
+    };
+    // The search index of the first build is still being made; let it finish.
+    std::thread::sleep(Duration::from_secs(3));
+
+    let kinds = std::fs::read_dir(root.join("content/remedies")).expect("remedies");
+    let mut files: Vec<_> = kinds.map(|e| e.expect("entry").path()).collect();
+    files.sort();
+    let (mut latencies, mut rss) = (Vec::new(), Vec::new());
+    for i in 0..edits {
+        let file = &files[(i * 7919) % files.len()];
+        let mut text = std::fs::read_to_string(file).expect("read article");
+        text.push_str(&format!("\n第 {i} 次修改：补充一句说明。\n"));
+        let t0 = Instant::now();
+        std::fs::write(file, text).expect("save article");
+        wait_for_reload(&mut events);
+        latencies.push(t0.elapsed());
+        // Let the index after the reload finish before measuring and editing again.
+        std::thread::sleep(Duration::from_millis(1500));
+        rss.push(memory(pid).0);
+    }
+    latencies.sort();
+    let pct = |p: usize| latencies[(latencies.len() - 1) * p / 100];
+    println!(
+        "save → reload over {edits} edits: median {:.0?}, p90 {:.0?}, max {:.0?}",
+        pct(50),
+        pct(90),
+        pct(100)
+    );
+    let (first, last) = (rss[0], rss[rss.len() - 1]);
+    let max = rss.iter().copied().fold(0.0, f64::max);
+    println!(
+        "server memory (RSS): after edit 1 {first:.0} MiB, after edit {edits} {last:.0} MiB, max {max:.0} MiB, peak {:.0} MiB",
+        memory(pid).1
+    );
+}
