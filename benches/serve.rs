@@ -124,10 +124,14 @@ fn main() {
         pct(90),
         pct(100)
     );
-    let (first, last) = (rss[0], rss[rss.len() - 1]);
-    let max = rss.iter().copied().fold(0.0, f64::max);
+    let marks: Vec<String> = [1, 10, 25, 50, 75, 100, 200]
+        .iter()
+        .filter(|&&m| m <= rss.len())
+        .map(|&m| format!("{m}: {:.0}", rss[m - 1]))
+        .collect();
     println!(
-        "server memory (RSS): after edit 1 {first:.0} MiB, after edit {edits} {last:.0} MiB, max {max:.0} MiB, peak {:.0} MiB",
+        "server memory (RSS, MiB) after edit {}; peak {:.0} MiB",
+        marks.join(", "),
         memory(pid).1
     );
 }

@@ -117,6 +117,11 @@ pub(crate) struct Reuse {
     warnings: rustc_hash::FxHashMap<std::path::PathBuf, Vec<Diagnostic>>,
     /// The digests of the articles in `articles` (see [`render::digest`]).
     digests: rustc_hash::FxHashMap<std::path::PathBuf, render::Digest>,
+    /// The content assets of the last full load.
+    assets: std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
+    /// Set by the caller: the only article files changed since the last build (from a
+    /// file watcher), or `None` to look at every file.
+    hint: Option<Vec<std::path::PathBuf>>,
 }
 
 /// [`prepare`], taking unchanged articles from `reuse` and leaving their stamps in it.
@@ -144,9 +149,22 @@ pub(crate) fn prepare_reusing(
         config.base_url = Some(url.clone());
     }
     config.search &= options.search;
-    let seen = reuse.as_deref().map(|r| &r.seen);
-    let load::Changed { loaded, mut diags, unchanged, stamps } =
-        load::load_changed(&options.root, &config, seen);
+    let hinted = reuse.as_deref_mut().and_then(|r| {
+        let hint = r.hint.take()?;
+        load::load_hinted(&options.root, &config, &r.seen, &hint)
+    });
+    let changed = match hinted {
+        Some(changed) => changed,
+        None => load::load_changed(&options.root, &config, reuse.as_deref().map(|r| &r.seen)),
+    };
+    let load::Changed { mut loaded, mut diags, unchanged, stamps, assets_read } = changed;
+    if let Some(reuse) = reuse.as_deref_mut() {
+        if assets_read {
+            reuse.assets.clone_from(&loaded.assets);
+        } else {
+            loaded.assets.clone_from(&reuse.assets);
+        }
+    }
     clock.lap("load");
     // Templates compile before any content work, so a theme error is reported at once.
     let theme = match assets::Theme::new(&loaded.overrides) {

@@ -64,13 +64,71 @@ pub struct Changed {
     pub unchanged: rustc_hash::FxHashSet<PathBuf>,
     /// The stamps of the article files read (only when `seen` was given).
     pub stamps: Seen,
+    /// Whether `loaded.assets` holds the content assets; [`load_hinted`] does not read
+    /// them, the caller keeps the last ones.
+    pub assets_read: bool,
+}
+
+/// Like [`load_changed`], but trusts `changed` (paths relative to the root, from a file
+/// watcher) to name every article file that was written, created or removed since the
+/// load that gave `seen`: it reads those and walks nothing else. Returns `None`, for a
+/// full [`load_changed`], when a path is anything but an article file in a kind's
+/// directory (an asset, a directory, a symbolic link), since only a walk can tell what
+/// those affect.
+pub fn load_hinted(
+    root: &Path,
+    config: &SiteConfig,
+    seen: &Seen,
+    changed: &[PathBuf],
+) -> Option<Changed> {
+    let mut out = Changed::default();
+    let mut read = std::collections::BTreeSet::new();
+    for rel in changed {
+        let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+        let [top, dir, name] = parts.as_slice() else { return None };
+        if name.starts_with('.') {
+            // Editors' swap and backup files; a walk skips them too.
+            continue;
+        }
+        let article = top == CONTENT_DIR
+            && config.kinds.iter().any(|k| k.dir == *dir)
+            && name.ends_with(".md");
+        if !article {
+            return None;
+        }
+        match std::fs::symlink_metadata(root.join(rel)) {
+            Ok(meta) if meta.file_type().is_file() => {
+                read.insert(rel.clone());
+            }
+            // Removed: it is simply not there any more.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            _ => return None,
+        }
+    }
+    for rel in &read {
+        let path = root.join(rel);
+        let Ok(meta) = std::fs::metadata(&path) else { return None };
+        let Some(bytes) = read_file(root, &path, &mut out.diags) else { continue };
+        if let Ok(time) = meta.modified() {
+            out.stamps.insert(rel.clone(), (meta.len(), time));
+        }
+        if let Some(source) = to_source(config, rel.clone(), bytes, &mut out.diags) {
+            out.loaded.sources.push(source);
+        }
+    }
+    let touched: rustc_hash::FxHashSet<&PathBuf> = changed.iter().collect();
+    #[allow(clippy::iter_over_hash_type, reason = "a set; its order is not used")]
+    out.unchanged.extend(seen.keys().filter(|p| !touched.contains(p)).cloned());
+    let root_canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    load_templates(root, &root_canon, &mut out.loaded, &mut out.diags);
+    Some(out)
 }
 
 /// Like [`load_site`], but given `seen`, an article file whose length and modification
 /// time are those `seen` records is not read: it is listed in `unchanged` instead of in
 /// `sources`. `serve` re-reads only what an editor touched.
 pub fn load_changed(root: &Path, config: &SiteConfig, seen: Option<&Seen>) -> Changed {
-    let mut out = Changed::default();
+    let mut out = Changed { assets_read: true, ..Changed::default() };
     let loaded = &mut out.loaded;
     let diags = &mut out.diags;
     let content = root.join(CONTENT_DIR);
@@ -106,9 +164,20 @@ pub fn load_changed(root: &Path, config: &SiteConfig, seen: Option<&Seen>) -> Ch
             .with_help("create content/<dir>/<slug>.md files, or run `kbgen new KIND SLUG`"),
         );
     }
+    load_templates(root, &root_canon, loaded, diags);
+    out
+}
+
+/// Reads the site's own template and asset overrides under `templates/`.
+fn load_templates(
+    root: &Path,
+    root_canon: &Path,
+    loaded: &mut Loaded,
+    diags: &mut Vec<Diagnostic>,
+) {
     let templates = root.join(TEMPLATES_DIR);
     if templates.is_dir() {
-        for (path, _) in walk_files(&templates, root, &root_canon, diags, false) {
+        for (path, _) in walk_files(&templates, root, root_canon, diags, false) {
             let Some(bytes) = read_file(root, &path, diags) else { continue };
             let name = path
                 .strip_prefix(&templates)
@@ -120,7 +189,6 @@ pub fn load_changed(root: &Path, config: &SiteConfig, seen: Option<&Seen>) -> Ch
             loaded.overrides.insert(name, bytes);
         }
     }
-    out
 }
 
 /// Every regular file under `dir`, sorted, skipping hidden names; walk failures and links

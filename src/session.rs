@@ -60,6 +60,24 @@ impl Session {
     /// # Errors
     /// Only environment failures (no site, unreadable config).
     pub fn rebuild(&mut self) -> Result<Rebuilt, crate::error::Error> {
+        self.rebuild_changed(None)
+    }
+
+    /// [`Session::rebuild`], told by a file watcher which paths (relative to the root)
+    /// changed: if they are all article files, nothing else is looked at.
+    ///
+    /// # Errors
+    /// As [`Session::rebuild`].
+    pub fn rebuild_changed(
+        &mut self,
+        changed: Option<Vec<std::path::PathBuf>>,
+    ) -> Result<Rebuilt, crate::error::Error> {
+        // A list of changes is trusted only after a clean build in which every file read
+        // became an article: a file that failed to parse, or a draft left out, is not
+        // remembered, and only a full look finds it again.
+        let complete = self.ok
+            && self.site.as_ref().is_some_and(|s| s.articles.len() == self.reuse.seen.len());
+        self.reuse.hint = changed.filter(|_| complete);
         // Hand the last build's articles back, so unchanged files are not parsed again.
         if let Some(site) = self.site.take() {
             for a in site.articles {

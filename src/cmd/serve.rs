@@ -88,7 +88,7 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
     };
     let start = Instant::now();
     let mut session = Session::new(build_options);
-    let first = build(&mut session);
+    let first = build(&mut session, None);
     report(&first, start.elapsed());
     let (reload, _) = broadcast::channel(16);
     let shared = Arc::new(Shared { built: RwLock::new(first), reload });
@@ -127,8 +127,8 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
 }
 
 /// Brings the session's pages up to date (the search index follows in [`index`]).
-fn build(session: &mut Session) -> Built {
-    match session.rebuild() {
+fn build(session: &mut Session, changed: Option<Vec<PathBuf>>) -> Built {
+    match session.rebuild_changed(changed) {
         Ok(Rebuilt { files: Some(files), rendered, pipeline }) => {
             let laps: Vec<String> =
                 pipeline.timings.iter().map(|(stage, d)| format!("{stage} {d:.0?}")).collect();
@@ -178,15 +178,26 @@ fn watch(
     shared: Arc<Shared>,
 ) -> anyhow::Result<impl Drop> {
     use notify::{EventKind, Watcher as _};
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if event.is_ok_and(|e| {
-            matches!(e.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_))
-        }) {
-            let _ = tx.send(());
-        }
-    })
-    .context("cannot watch the site for changes")?;
+    // Each message is the paths one event names; `None` asks for a full look.
+    let (tx, rx) = std::sync::mpsc::channel::<Option<Vec<PathBuf>>>();
+    let mut watcher =
+        notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
+            Ok(e) if e.need_rescan() || e.paths.is_empty() => {
+                let _ = tx.send(None);
+            }
+            Ok(e) => {
+                if matches!(
+                    e.kind,
+                    EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+                ) {
+                    let _ = tx.send(Some(e.paths));
+                }
+            }
+            Err(_) => {
+                let _ = tx.send(None);
+            }
+        })
+        .context("cannot watch the site for changes")?;
     for (path, mode) in [
         ("content", RecursiveMode::Recursive),
         ("templates", RecursiveMode::Recursive),
@@ -199,13 +210,23 @@ fn watch(
                 .with_context(|| format!("cannot watch {}", path.display()))?;
         }
     }
+    let root = root.to_path_buf();
     std::thread::spawn(move || {
         let mut generation = 0u64;
-        while rx.recv().is_ok() {
+        while let Ok(first) = rx.recv() {
             // Wait for quiet, so one save (or a checkout of many files) is one rebuild.
-            while rx.recv_timeout(DEBOUNCE).is_ok() {}
+            let mut changed = first;
+            while let Ok(more) = rx.recv_timeout(DEBOUNCE) {
+                changed = changed.zip(more).map(|(mut a, b)| {
+                    a.extend(b);
+                    a
+                });
+            }
+            let relative = changed.and_then(|paths| {
+                paths.iter().map(|p| p.strip_prefix(&root).ok().map(PathBuf::from)).collect()
+            });
             let start = Instant::now();
-            let mut next = build(&mut session);
+            let mut next = build(&mut session, relative);
             report(&next, start.elapsed());
             {
                 let mut built =

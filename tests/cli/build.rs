@@ -362,3 +362,14 @@ fn long_lists_are_split_into_linked_pages() {
     assert_eq!(cards(&search).len(), 1);
     assert!(search.contains(r#"<a href="../symptoms/">查看全部症状</a>"#), "{search}");
 }
+
+#[test]
+fn a_build_piped_or_in_ci_draws_no_progress_bar() {
+    let site = Site::fixture("good");
+    let out = site.kbgen(&["build"]).env("CI", "true").output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // A bar redraws with carriage returns and terminal escapes.
+    assert!(!stderr.contains('\r') && !stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(!stderr.contains("rendering"), "{stderr:?}");
+}

@@ -21,7 +21,20 @@ fn options(root: &Path) -> BuildOptions {
 /// Rebuilds the session and checks it against a fresh in-memory build; returns how many
 /// pages the rebuild rendered, or `None` if the site has errors.
 fn rebuild_matches_fresh(session: &mut Session, root: &Path) -> Option<usize> {
-    let rebuilt = session.rebuild().expect("rebuild");
+    check(session.rebuild().expect("rebuild"), session, root)
+}
+
+/// As [`rebuild_matches_fresh`], with a file watcher's list of changed files.
+fn hinted_rebuild_matches_fresh(
+    session: &mut Session,
+    root: &Path,
+    changed: &[&str],
+) -> Option<usize> {
+    let changed = changed.iter().map(std::path::PathBuf::from).collect();
+    check(session.rebuild_changed(Some(changed)).expect("rebuild"), session, root)
+}
+
+fn check(rebuilt: kbgen::session::Rebuilt, session: &mut Session, root: &Path) -> Option<usize> {
     let (fresh_pipeline, fresh) = kbgen::build_in_memory(&options(root)).expect("fresh build");
     let Some(fresh) = fresh else {
         assert!(rebuilt.files.is_none(), "the session built what a fresh build could not");
@@ -104,8 +117,28 @@ fn every_kind_of_edit_gives_the_bytes_of_a_fresh_build() {
     let text = site.read(body);
     site.write(body, &text.replacen("---\n", "---\ntitle: [unclosed\n", 1));
     assert_eq!(rebuild_matches_fresh(&mut session, root), None);
+    // The broken file is not forgotten when the watcher names only another one.
+    let other = "content/causes/hardware-fault.md";
+    site.write(other, &format!("{}\n", site.read(other)));
+    assert_eq!(hinted_rebuild_matches_fresh(&mut session, root, &[other]), None);
     site.write(body, &format!("{text}\n"));
     rebuild_matches_fresh(&mut session, root).unwrap();
+
+    // With a watcher's list of changed files, nothing else is looked at: edits, a new
+    // article and a removed one.
+    site.write(body, &format!("{}\n再补充一句。\n", site.read(body)));
+    assert_eq!(hinted_rebuild_matches_fresh(&mut session, root, &[body]), Some(1));
+    let extra = "content/remedies/hinted-remedy.md";
+    site.write(
+        extra,
+        "---\ntitle: 监听到的新办法\ntime: 1 分钟\nwho: 商户\noutcome: workaround\n---\n正文。\n",
+    );
+    hinted_rebuild_matches_fresh(&mut session, root, &[extra]).unwrap();
+    std::fs::remove_file(site.path(extra)).unwrap();
+    hinted_rebuild_matches_fresh(&mut session, root, &[extra]).unwrap();
+    // A list that names an asset or a directory falls back to a full look.
+    site.write("content/remedies/note.txt", "附件");
+    hinted_rebuild_matches_fresh(&mut session, root, &["content/remedies/note.txt"]).unwrap();
 
     // A template edit renders everything again.
     let card = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/partials/card.html");
