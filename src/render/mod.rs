@@ -113,7 +113,7 @@ pub struct Plan<'a> {
 }
 
 impl Plan<'_> {
-    /// Each page's input signature, in job order (see [`signature`](self::signature)).
+    /// Each page's input signature, in job order: a hash of everything the page shows.
     pub fn signatures(&self, site: &Site, digests: &[Digest], global: u64) -> Vec<u64> {
         signature::signatures(site, &self.jobs, digests, global)
     }
