@@ -6,6 +6,7 @@
 #   bash benches/compare.sh 1000 10000 50000        # sizes; default 1000 10000
 #   RUNS=5 WORK=/tmp/kbgen-compare bash benches/compare.sh 10000
 #   PEERS= bash benches/compare.sh 100000          # kbgen alone
+#   SETTLE=0 ...                                   # no pause after removing the last output
 #
 # Needs: python3, /usr/bin/time, hugo (apt-get install -y hugo) unless PEERS is empty.
 # Prints one line per run and a median line per tool and size:
@@ -29,6 +30,9 @@ measure() { # tool n out cmd...
     shift 3
     rm -rf "$out"
     sync
+    # On a file system mounted with `discard`, deleting the last output queues work that
+    # slows the next run's writes; let it drain, for every tool alike.
+    sleep "${SETTLE:-15}"
     local t
     /usr/bin/time -o "$work/time.txt" -f "%e %U %S %M" "$@" >/dev/null 2>&1
     t=$(tail -1 "$work/time.txt")
