@@ -113,7 +113,7 @@ fn main() {
         wait_for_reload(&mut events);
         latencies.push(t0.elapsed());
         // Let the index after the reload finish before measuring and editing again.
-        std::thread::sleep(Duration::from_millis(1500));
+        std::thread::sleep(Duration::from_millis(600));
         rss.push(memory(pid).0);
     }
     latencies.sort();

@@ -1,8 +1,9 @@
 //! An in-memory build kept between rebuilds, for `serve`: an edit re-reads and re-parses
 //! only the files whose length or modification time changed, resolves the whole graph
 //! (cheap), and renders only the pages whose input signature changed (see
-//! [`render::Plan::signatures`]). The search index is rebuilt separately, after the pages,
-//! so a reload never waits for it.
+//! [`render::Plan::signatures`]). The search index is updated separately, after the pages,
+//! so a reload never waits for it, and only for the articles that changed
+//! ([`index::LiveIndex`]).
 
 use crate::options::BuildOptions;
 use crate::render::{self, Memory};
@@ -38,6 +39,7 @@ pub struct Session {
     index_paths: Vec<String>,
     /// Whether the last rebuild succeeded; the index follows only a good build.
     ok: bool,
+    live: index::LiveIndex,
 }
 
 impl Session {
@@ -51,6 +53,7 @@ impl Session {
             files: Arc::default(),
             index_paths: Vec::new(),
             ok: false,
+            live: index::LiveIndex::default(),
         }
     }
 
@@ -137,17 +140,31 @@ impl Session {
     /// it, or `None` if there is nothing to index.
     pub fn index(&mut self) -> Option<Arc<Files>> {
         let site = self.site.as_ref().filter(|_| self.ok)?;
+        let empty = render::Outputs::new();
         let index = if site.config.search {
-            index::build_index(site, self.options.portable)
+            // Only articles whose digest changed are indexed again.
+            let digests: Vec<u64> = site
+                .articles
+                .iter()
+                .map(|a| self.reuse.digests.get(&a.path).map_or(0, |d| d.own))
+                .collect();
+            self.live.update(site, &digests, self.options.portable)
         } else {
-            render::Outputs::new()
+            &empty
         };
         let mut next: Files = (*self.files).clone();
         for old in &self.index_paths {
-            next.remove(old);
+            if !index.contains_key(old) {
+                next.remove(old);
+            }
         }
         self.index_paths = index.keys().cloned().collect();
-        next.extend(index.into_iter().map(|(path, bytes)| (path, Arc::from(bytes))));
+        for (path, bytes) in index {
+            // Unchanged shards keep their shared bytes.
+            if next.get(path).is_none_or(|old| **old != **bytes) {
+                next.insert(path.clone(), Arc::from(bytes.as_slice()));
+            }
+        }
         self.files = Arc::new(next);
         Some(Arc::clone(&self.files))
     }

@@ -151,7 +151,9 @@ fn build(session: &mut Session, changed: Option<Vec<PathBuf>>) -> Built {
 /// showing; open pages need no reload, since the next search loads the new shards.
 fn index(session: &mut Session, shared: &Shared) {
     // Only this thread replaces the build, so nothing changes it while the index is made.
+    let start = Instant::now();
     let Some(files) = session.index() else { return };
+    println!("search index updated in {:.0?}", start.elapsed());
     let mut built = shared.built.write().unwrap_or_else(std::sync::PoisonError::into_inner);
     if matches!(&*built, Built::Ok(_)) {
         *built = Built::Ok(files);

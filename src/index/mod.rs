@@ -11,10 +11,13 @@
 //! bucket count); the script loads shards with `?v=<version>` and rejects a shard whose
 //! version differs from the manifest's, so a cached file from another build is never mixed in.
 
+mod live;
 mod pinyin;
 mod postings;
 pub mod shard;
 pub mod tokenize;
+
+pub use live::LiveIndex;
 
 use crate::render::Outputs;
 use crate::resolve::Site;
@@ -38,14 +41,9 @@ const SUGGESTIONS: usize = 8;
 /// Builds every file of the search index.
 pub fn build_index(site: &Site, portable: bool) -> Outputs {
     let terms = postings::collect(site);
-    let total: usize = terms.iter().map(|(t, p)| t.len() + p.len() + 6).sum();
-    let buckets = (total / TARGET_SHARD_BYTES).max(1).next_power_of_two().min(4096) as u32;
-    let mut mapping = format!("{buckets}\n");
-    for id in 0..site.articles.len() {
-        mapping.push_str(&article_path(site, id));
-        mapping.push('\n');
-    }
-    let version = format!("{:08x}", shard::fnv1a64(mapping.as_bytes()) as u32);
+    let total: usize = terms.iter().map(|(t, p)| entry_size(t, p)).sum();
+    let buckets = bucket_count(total);
+    let version = mapping_version(site, buckets);
     let mut by_bucket: Vec<Vec<(&str, &str)>> = vec![Vec::new(); buckets as usize];
     for (term, encoded) in &terms {
         by_bucket[shard::bucket_of(term, buckets) as usize].push((term, encoded));
@@ -53,38 +51,81 @@ pub fn build_index(site: &Site, portable: bool) -> Outputs {
     let term_files: Vec<(String, Vec<u8>)> = by_bucket
         .into_par_iter()
         .enumerate()
-        .map(|(b, mut entries)| {
-            entries.sort_unstable();
-            let size: usize = entries.iter().map(|(t, e)| t.len() + e.len() + 6).sum();
-            let mut body = String::with_capacity(size + 48);
-            body.push_str(&format!("kbgenSearch.terms(\"{version}\",{b},{{"));
-            for (i, (term, encoded)) in entries.iter().enumerate() {
-                if i > 0 {
-                    body.push(',');
-                }
-                // Encoded postings use no character JSON would escape; terms might.
-                body.push_str(&serde_json::Value::from(*term).to_string());
-                body.push_str(":\"");
-                body.push_str(encoded);
-                body.push('"');
-            }
-            body.push_str("});\n");
-            (format!("search/t/{b}.js"), body.into_bytes())
-        })
+        .map(|(b, mut entries)| (term_path(b), term_file(&version, b, &mut entries)))
         .collect();
     let doc_files: Vec<(String, Vec<u8>)> = (0..site.articles.len().div_ceil(DOCS_PER_SHARD))
         .into_par_iter()
-        .map(|s| {
-            let start = s * DOCS_PER_SHARD;
-            let end = (start + DOCS_PER_SHARD).min(site.articles.len());
-            let docs: Vec<_> = (start..end).map(|id| doc_record(site, id)).collect();
-            let body = format!(
-                "kbgenSearch.docs(\"{version}\",{s},{});\n",
-                serde_json::Value::Array(docs)
-            );
-            (format!("search/d/{s}.js"), body.into_bytes())
-        })
+        .map(|s| (doc_path(s), doc_file(site, &version, s)))
         .collect();
+    let mut out = Outputs::new();
+    out.insert(MANIFEST_PATH.into(), manifest_file(site, &version, buckets, portable));
+    out.extend(term_files);
+    out.extend(doc_files);
+    out
+}
+
+/// Where the manifest is written.
+const MANIFEST_PATH: &str = "search/index.js";
+
+/// What a term adds to the index's size, for choosing the bucket count.
+fn entry_size(term: &str, encoded: &str) -> usize {
+    term.len() + encoded.len() + 6
+}
+
+/// How many term buckets an index of `total` bytes gets.
+fn bucket_count(total: usize) -> u32 {
+    (total / TARGET_SHARD_BYTES).max(1).next_power_of_two().min(4096) as u32
+}
+
+/// The mapping version: a hash of the bucket count and of which article has which id.
+fn mapping_version(site: &Site, buckets: u32) -> String {
+    let mut mapping = format!("{buckets}\n");
+    for id in 0..site.articles.len() {
+        mapping.push_str(&article_path(site, id));
+        mapping.push('\n');
+    }
+    format!("{:08x}", shard::fnv1a64(mapping.as_bytes()) as u32)
+}
+
+fn term_path(bucket: usize) -> String {
+    format!("search/t/{bucket}.js")
+}
+
+fn doc_path(shard: usize) -> String {
+    format!("search/d/{shard}.js")
+}
+
+/// One term shard: its entries, sorted by term, as a script.
+fn term_file(version: &str, bucket: usize, entries: &mut [(&str, &str)]) -> Vec<u8> {
+    entries.sort_unstable();
+    let size: usize = entries.iter().map(|(t, e)| entry_size(t, e)).sum();
+    let mut body = String::with_capacity(size + 48);
+    body.push_str(&format!("kbgenSearch.terms(\"{version}\",{bucket},{{"));
+    for (i, (term, encoded)) in entries.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        // Encoded postings use no character JSON would escape; terms might.
+        body.push_str(&serde_json::Value::from(*term).to_string());
+        body.push_str(":\"");
+        body.push_str(encoded);
+        body.push('"');
+    }
+    body.push_str("});\n");
+    body.into_bytes()
+}
+
+/// Document shard `shard`: what the results of its articles show.
+fn doc_file(site: &Site, version: &str, shard: usize) -> Vec<u8> {
+    let start = shard * DOCS_PER_SHARD;
+    let end = (start + DOCS_PER_SHARD).min(site.articles.len());
+    let docs: Vec<_> = (start..end).map(|id| doc_record(site, id)).collect();
+    format!("kbgenSearch.docs(\"{version}\",{shard},{});\n", serde_json::Value::Array(docs))
+        .into_bytes()
+}
+
+/// The manifest: version, sizes, kinds and the symptoms suggested when nothing is found.
+fn manifest_file(site: &Site, version: &str, buckets: u32, portable: bool) -> Vec<u8> {
     let symptoms = site.by_kind.first().map(Vec::as_slice).unwrap_or_default();
     let suggest: Vec<_> = symptoms
         .iter()
@@ -100,14 +141,7 @@ pub fn build_index(site: &Site, portable: bool) -> Outputs {
         "kinds": site.config.kinds.iter().map(|k| &k.label).collect::<Vec<_>>(),
         "suggest": suggest,
     });
-    let mut out = Outputs::new();
-    out.insert(
-        "search/index.js".into(),
-        format!("kbgenSearch.manifest({manifest});\n").into_bytes(),
-    );
-    out.extend(term_files);
-    out.extend(doc_files);
-    out
+    format!("kbgenSearch.manifest({manifest});\n").into_bytes()
 }
 
 /// The site-relative page directory of an article.

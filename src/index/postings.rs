@@ -44,7 +44,7 @@ fn bigram(a: char, b: char) -> u64 {
 }
 
 /// The text of a packed Chinese term.
-fn han_text(v: u64) -> String {
+pub(super) fn han_text(v: u64) -> String {
     let ch = |x: u64| char::from_u32((x & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
     if v & BIGRAM_FLAG == 0 { ch(v).to_string() } else { [ch(v >> 21), ch(v)].iter().collect() }
 }
@@ -59,7 +59,7 @@ type Freq = (f32, f32);
 
 /// One document's terms; reused from document to document by each worker.
 #[derive(Default)]
-struct DocTerms {
+pub(super) struct DocTerms {
     han: FxHashMap<u64, Freq>,
     words: FxHashMap<Box<str>, Freq>,
     word: String,
@@ -160,15 +160,21 @@ fn group<K>(
 /// One term's postings while they are collected: document deltas as varints, each
 /// followed by the score's upper 16 bits (a bfloat16, precise to under 1%, far finer than
 /// the 16 levels stored in the end). About three bytes a posting.
-#[derive(Default)]
-struct List {
+#[derive(Default, Clone)]
+pub(super) struct List {
     bytes: Vec<u8>,
     last: u32,
     count: u32,
 }
 
 impl List {
-    fn push(&mut self, doc: u32, score: f32) {
+    /// Whether the list has no postings.
+    pub(super) fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Appends a posting; documents must come in increasing order.
+    pub(super) fn push(&mut self, doc: u32, score: f32) {
         let mut delta = doc - self.last + u32::from(self.count == 0);
         while delta >= 0x80 {
             self.bytes.push((delta as u8) | 0x80);
@@ -185,9 +191,16 @@ impl List {
     /// Scores the list with the term's weight and encodes it. The weight of a term is
     /// `1 + idf` rather than BM25's bare idf, which is near zero for a word in most
     /// articles: a one-word query must still rank a title match above a passing mention.
-    fn finish(&self, n: f32) -> String {
+    pub(super) fn finish(&self, n: f32) -> String {
         let df = self.count as f32;
         let weight = 1.0 + (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        let out: Vec<(u32, u8)> =
+            self.postings().into_iter().map(|(doc, score)| (doc, level(score * weight))).collect();
+        encode_postings(&out)
+    }
+
+    /// The postings, in document order, with their (16-bit precise) scores.
+    pub(super) fn postings(&self) -> Vec<(u32, f32)> {
         let mut out = Vec::with_capacity(self.count as usize);
         let (mut at, mut doc) = (0, 0u32);
         while at < self.bytes.len() {
@@ -206,9 +219,9 @@ impl List {
                 u32::from(u16::from_le_bytes([self.bytes[at], self.bytes[at + 1]])) << 16,
             );
             at += 2;
-            out.push((doc, level(score * weight)));
+            out.push((doc, score));
         }
-        encode_postings(&out)
+        out
     }
 }
 
@@ -250,6 +263,50 @@ fn coarse(x: f32) -> f32 {
 /// term lists stay small beside the postings.
 const CHUNK: usize = 1024;
 
+/// A document's scored terms: Chinese (packed) and words.
+pub(super) type DocScores = (Vec<(u64, f32)>, Vec<(Box<str>, f32)>);
+
+/// Scores a document's terms: BM25F with the site's (coarse) average body length.
+pub(super) struct Scorer<'s> {
+    site: &'s Site,
+    lens: Vec<f32>,
+    /// The average body length, rounded by [`coarse`].
+    pub(super) avg_len: f32,
+}
+
+impl<'s> Scorer<'s> {
+    pub(super) fn new(site: &'s Site) -> Self {
+        let n = site.articles.len();
+        let lens: Vec<f32> =
+            site.articles.par_iter().map(|a| a.text.chars().count() as f32).collect();
+        let avg_len = coarse((lens.iter().sum::<f32>() / n.max(1) as f32).max(1.0));
+        Self { site, lens, avg_len }
+    }
+
+    fn score(&self, id: usize, (fields, body): Freq) -> f32 {
+        // BM25F: only the body is normalised by length, so a long article whose title
+        // matches still ranks as a title match.
+        let boost = if self.site.articles[id].kind == 0 { LEAD_KIND_BOOST } else { 1.0 };
+        let tf = fields + W_BODY * body / (1.0 - B + B * self.lens[id] / self.avg_len);
+        boost * tf * (K1 + 1.0) / (tf + K1)
+    }
+
+    /// Document `id`'s Chinese and word terms with their scores, in no particular order;
+    /// `doc` is scratch space.
+    pub(super) fn doc(
+        &self,
+        doc: &mut DocTerms,
+        id: usize,
+    ) -> DocScores {
+        doc.fill(self.site, id);
+        #[allow(clippy::iter_over_hash_type, reason = "callers order the terms")]
+        let han = doc.han.drain().map(|(k, f)| (k, self.score(id, f))).collect();
+        #[allow(clippy::iter_over_hash_type, reason = "callers order the terms")]
+        let words = doc.words.drain().map(|(k, f)| (k, self.score(id, f))).collect();
+        (han, words)
+    }
+}
+
 /// Every term with its encoded postings, in no particular order.
 ///
 /// Documents are tokenised a chunk at a time in parallel, each term scored at once (the
@@ -257,28 +314,14 @@ const CHUNK: usize = 1024;
 /// in parallel; only the compact postings outlive a chunk.
 pub(super) fn collect(site: &Site) -> Vec<(String, String)> {
     let n = site.articles.len();
-    let lens: Vec<f32> = site.articles.par_iter().map(|a| a.text.chars().count() as f32).collect();
-    let avg_len = coarse((lens.iter().sum::<f32>() / n.max(1) as f32).max(1.0));
-    let score = |id: usize, (fields, body): Freq| {
-        // BM25F: only the body is normalised by length, so a long article whose title
-        // matches still ranks as a title match.
-        let boost = if site.articles[id].kind == 0 { LEAD_KIND_BOOST } else { 1.0 };
-        let tf = fields + W_BODY * body / (1.0 - B + B * lens[id] / avg_len);
-        boost * tf * (K1 + 1.0) / (tf + K1)
-    };
+    let scorer = Scorer::new(site);
     let mut parts: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
     for start in (0..n).step_by(CHUNK) {
         let end = (start + CHUNK).min(n);
         let docs: Vec<Scored> = (start..end)
             .into_par_iter()
             .map_init(DocTerms::default, |doc, id| {
-                doc.fill(site, id);
-                #[allow(clippy::iter_over_hash_type, reason = "grouped, then merged in id order")]
-                let han: Vec<(u64, f32)> =
-                    doc.han.drain().map(|(k, f)| (k, score(id, f))).collect();
-                #[allow(clippy::iter_over_hash_type, reason = "grouped, then merged in id order")]
-                let words: Vec<(Box<str>, f32)> =
-                    doc.words.drain().map(|(k, f)| (k, score(id, f))).collect();
+                let (han, words) = scorer.doc(doc, id);
                 let (han, han_at) = group(han, partition_of);
                 let (words, words_at) = group(words, |k| partition_of(&**k));
                 Scored { han, han_at, words, words_at }
