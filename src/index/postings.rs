@@ -293,11 +293,7 @@ impl<'s> Scorer<'s> {
 
     /// Document `id`'s Chinese and word terms with their scores, in no particular order;
     /// `doc` is scratch space.
-    pub(super) fn doc(
-        &self,
-        doc: &mut DocTerms,
-        id: usize,
-    ) -> DocScores {
+    pub(super) fn doc(&self, doc: &mut DocTerms, id: usize) -> DocScores {
         doc.fill(self.site, id);
         #[allow(clippy::iter_over_hash_type, reason = "callers order the terms")]
         let han = doc.han.drain().map(|(k, f)| (k, self.score(id, f))).collect();

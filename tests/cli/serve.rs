@@ -211,6 +211,16 @@ fn edits_rebuild_and_reload_and_errors_show_in_the_browser_until_fixed() {
     std::fs::remove_file(site.path("content/guides/fees.md")).unwrap();
     next_reload(&mut events);
     assert_eq!(served.get("/guides/fees/").0, 404, "deleted articles disappear");
+
+    site.write("content/guides/new-guide.md", "---\ntitle: 新写的指南\n---\n正文。\n");
+    next_reload(&mut events);
+    assert!(served.page("/guides/new-guide/").contains("<h1>新写的指南</h1>"), "added");
+    assert!(served.page("/guides/").contains("新写的指南"), "and listed");
+    let (from, to) = ("content/guides/new-guide.md", "content/guides/renamed-guide.md");
+    std::fs::rename(site.path(from), site.path(to)).unwrap();
+    next_reload(&mut events);
+    assert!(served.page("/guides/renamed-guide/").contains("<h1>新写的指南</h1>"), "renamed");
+    assert_eq!(served.get("/guides/new-guide/").0, 404, "the old name is gone");
 }
 
 #[test]
