@@ -375,6 +375,11 @@ fn typed(status: StatusCode, ctype: &'static str, body: Vec<u8>) -> Response {
     *response.status_mut() = status;
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // The preview enforces the policy the built site ships with, so a template that breaks
+    // it shows here first.
+    for (name, value) in crate::render::SECURITY_HEADERS {
+        response.headers_mut().insert(*name, HeaderValue::from_static(value));
+    }
     response
 }
 

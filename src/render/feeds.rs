@@ -1,5 +1,6 @@
-//! sitemap.xml, atom.xml and robots.txt. URLs in them are absolute (from `base_url`), as
-//! their formats require; without a base URL only robots.txt is written.
+//! sitemap.xml, atom.xml, robots.txt and `_headers`. URLs in them are absolute (from
+//! `base_url`), as their formats require; without a base URL only robots.txt and
+//! `_headers` are written.
 
 use super::Outputs;
 use crate::resolve::Site;
@@ -9,18 +10,44 @@ use std::fmt::Write as _;
 /// How many recently updated articles the feed lists.
 const FEED_LIMIT: usize = 50;
 
+/// The Content-Security-Policy the default theme works under: no inline script or style,
+/// nothing from another origin. `_headers` sends it, and so does `kbgen serve`.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// Security headers for every page, as `(name, value)`; `_headers` and `serve` send them.
+pub const SECURITY_HEADERS: &[(&str, &str)] = &[
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+];
+
 /// The files [`render_feeds`] writes.
 pub(super) fn names(site: &Site) -> &'static [&'static str] {
     if site.config.base_url.is_some() {
-        &["atom.xml", "robots.txt", "sitemap.xml"]
+        &["_headers", "atom.xml", "robots.txt", "sitemap.xml"]
     } else {
-        &["robots.txt"]
+        &["_headers", "robots.txt"]
     }
+}
+
+/// `_headers`, read by Netlify and Cloudflare Pages: the security headers for every path,
+/// and no caching of the search manifest, so a deploy's new shards are found at once.
+fn headers_file() -> String {
+    let mut s =
+        String::from("# Written by kbgen: HTTP headers for Netlify and Cloudflare Pages.\n/*\n");
+    for (name, value) in SECURITY_HEADERS {
+        let _ = writeln!(s, "  {name}: {value}");
+    }
+    s.push_str("/search/index.js\n  Cache-Control: no-cache\n");
+    s
 }
 
 /// Renders the feed, sitemap and robots.txt.
 pub(super) fn render_feeds(site: &Site) -> Outputs {
     let mut out = Outputs::new();
+    out.insert("_headers".into(), headers_file().into_bytes());
     let Some(base) = site.config.base_url.as_deref() else {
         out.insert("robots.txt".into(), b"User-agent: *\nAllow: /\n".to_vec());
         return out;

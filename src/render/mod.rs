@@ -11,6 +11,7 @@ mod pages;
 mod signature;
 mod templates;
 
+pub use feeds::{CONTENT_SECURITY_POLICY, SECURITY_HEADERS};
 pub use signature::{Digest, digest, global_digest};
 pub use templates::compile_theme;
 

@@ -8,8 +8,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The CSP the test server sends: the policy the site promises to work under.
-pub(crate) const CSP: &str = "default-src 'self'; report-uri /csp-report";
+/// The CSP the test server sends: the policy the site ships in `_headers`, plus a report
+/// address so violations reach the test.
+fn csp() -> String {
+    format!("{}; report-uri /csp-report", kbgen::render::CONTENT_SECURITY_POLICY)
+}
 
 /// A static server for one directory, on 127.0.0.1, with CSP on every response. Each
 /// connection gets its own thread and is closed after one response, which keeps the server
@@ -87,8 +90,9 @@ fn serve_one(mut conn: std::net::TcpStream, dir: &Path, reports: &Mutex<Vec<Stri
         _ => "Method Not Allowed",
     };
     let header = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nContent-Security-Policy: {CSP}\r\nConnection: close\r\n\r\n",
-        body.len()
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nContent-Security-Policy: {}\r\nConnection: close\r\n\r\n",
+        body.len(),
+        csp()
     );
     let _ = conn.write_all(header.as_bytes()).and_then(|()| conn.write_all(&body));
 }

@@ -373,3 +373,34 @@ fn a_build_piped_or_in_ci_draws_no_progress_bar() {
     assert!(!stderr.contains('\r') && !stderr.contains('\u{1b}'), "{stderr:?}");
     assert!(!stderr.contains("rendering"), "{stderr:?}");
 }
+
+#[test]
+fn headers_for_static_hosts_carry_the_policy_the_browser_tests_enforce() {
+    let site = Site::fixture("good");
+    let files = site.build(&[]);
+    let headers = String::from_utf8(files["_headers"].clone()).unwrap();
+    let lines: Vec<&str> = headers.lines().collect();
+    let all = lines.iter().position(|l| *l == "/*").expect("a rule for every path");
+    let policy = format!("  Content-Security-Policy: {}", kbgen::render::CONTENT_SECURITY_POLICY);
+    for expected in [
+        policy.as_str(),
+        "  X-Content-Type-Options: nosniff",
+        "  Referrer-Policy: strict-origin-when-cross-origin",
+        "  X-Frame-Options: DENY",
+    ] {
+        let at = lines.iter().position(|l| *l == expected).unwrap_or_else(|| panic!("{headers}"));
+        assert!(at > all, "{expected} belongs to /*");
+    }
+    assert!(kbgen::render::CONTENT_SECURITY_POLICY.starts_with("default-src 'self'"));
+    assert!(!kbgen::render::CONTENT_SECURITY_POLICY.contains("unsafe"));
+    assert!(headers.contains("/search/index.js\n  Cache-Control: no-cache\n"), "{headers}");
+    // The README's copies for Netlify and nginx say the same.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(readme.contains(&policy), "README's _headers example is out of date");
+    let nginx = format!(
+        "add_header Content-Security-Policy \"{}\" always;",
+        kbgen::render::CONTENT_SECURITY_POLICY
+    );
+    assert_eq!(readme.matches(&nginx).count(), 2, "README's nginx example is out of date");
+}
