@@ -54,6 +54,11 @@ pub trait Progress: Sync {
     fn start(&self, total: usize);
     /// One more file is done.
     fn tick(&self);
+    /// Another build is writing the same output; this one waits for it (`lock` is the
+    /// lock file).
+    fn waiting(&self, lock: &Path) {
+        let _ = lock;
+    }
 }
 
 /// Reports no progress.
@@ -402,6 +407,8 @@ pub fn build_site(
     if !prepared.is_ready() {
         return Ok((prepared.finish(), write::WriteStats::default()));
     }
+    // One build at a time per output; the second waits here, after its own content work.
+    let _lock = write::OutputLock::acquire(&output, |lock| progress.waiting(lock))?;
     let staging = write::Staging::create(&output)?;
     let mut pipeline = prepared.render(options, &staging, true, progress)?;
     if pipeline.has_errors() {

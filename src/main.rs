@@ -140,6 +140,14 @@ impl kbgen::Progress for Bar {
     fn tick(&self) {
         self.0.inc(1);
     }
+
+    fn waiting(&self, lock: &std::path::Path) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "waiting for another kbgen build of the same output to finish (lock: {})",
+            lock.display()
+        );
+    }
 }
 
 /// Prints errors always, warnings in full under --verbose and as a count otherwise.

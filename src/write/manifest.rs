@@ -51,6 +51,14 @@ pub(crate) fn read(dir: &Path) -> Option<BTreeSet<String>> {
 /// Files it does not list stay, and so do the directories holding them.
 pub(super) fn remove_listed(dir: &Path) {
     let Some(files) = read(dir) else {
+        // A build killed between creating its staging manifest and writing the manifest's
+        // first line leaves that empty file alone in the directory: it is ours.
+        let manifest = dir.join(MANIFEST);
+        let only_empty_manifest = std::fs::metadata(&manifest).is_ok_and(|m| m.len() == 0)
+            && std::fs::read_dir(dir).is_ok_and(|entries| entries.count() == 1);
+        if only_empty_manifest {
+            let _ = std::fs::remove_file(&manifest);
+        }
         // An output directory that was empty when kbgen first wrote to it has no manifest;
         // remove_dir removes it only if it is still empty.
         let _ = std::fs::remove_dir(dir);
@@ -69,12 +77,14 @@ pub(super) fn remove_listed(dir: &Path) {
             p = d.parent();
         }
     }
-    let _ = std::fs::remove_file(dir.join(MANIFEST));
     // Deepest first, so children go before their parents; remove_dir refuses non-empty dirs.
     let mut parents: Vec<_> = parents.into_iter().collect();
     parents.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
     for d in parents {
         let _ = std::fs::remove_dir(dir.join(d));
     }
+    // The manifest goes last: a cleanup killed half-way leaves it, and the next one
+    // finishes the job.
+    let _ = std::fs::remove_file(dir.join(MANIFEST));
     let _ = std::fs::remove_dir(dir);
 }

@@ -22,6 +22,51 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// Held while a build writes an output directory: a second build of the same output waits
+/// until the first has swapped its tree in, so two builds never interleave. The lock is an
+/// OS file lock on `.<output name>.kbgen-lock` beside the output (released by the OS even
+/// if the build is killed); the file itself stays.
+#[derive(Debug)]
+pub struct OutputLock {
+    _file: std::fs::File,
+}
+
+impl OutputLock {
+    /// The lock file of `output`.
+    pub fn path(output: &Path) -> PathBuf {
+        let name = output
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        output.with_file_name(format!(".{name}.kbgen-lock"))
+    }
+
+    /// Takes the lock of `output`, calling `waiting` first if another build holds it.
+    ///
+    /// # Errors
+    /// The lock file cannot be created or locked.
+    pub fn acquire(output: &Path, waiting: impl FnOnce(&Path)) -> Result<Self, Error> {
+        let path = Self::path(output);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(Error::write(parent))?;
+        }
+        let file = std::fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(Error::write(&path))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                waiting(&path);
+                file.lock().map_err(Error::write(&path))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::write(&path)(e)),
+        }
+        Ok(Self { _file: file })
+    }
+}
+
 /// What a finished build wrote.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct WriteStats {

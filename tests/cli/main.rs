@@ -4,6 +4,7 @@
 mod browser;
 mod build;
 mod check;
+mod crash;
 mod errors;
 mod incremental;
 mod links;

@@ -1,0 +1,138 @@
+//! Crash safety and concurrent builds: a build killed at any moment leaves the previous
+//! complete output or the new complete output, never a mix, and the next build cleans up
+//! after it; two builds of one output never interleave.
+
+use crate::{Site, read_tree};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn kbgen(root: &Path, output: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kbgen"));
+    cmd.args(["build", "--root"]).arg(root).arg("--output").arg(output);
+    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+    cmd
+}
+
+/// The output's files without the manifest, after checking that the manifest lists
+/// exactly the files there.
+fn complete_tree(output: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = read_tree(output);
+    let manifest = String::from_utf8(files.remove(".kbgen-manifest").expect("a manifest")).unwrap();
+    let mut listed: Vec<&str> = manifest.lines().skip(1).filter(|l| !l.is_empty()).collect();
+    listed.sort_unstable();
+    let present: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(listed, present, "the manifest lists exactly the files present");
+    files
+}
+
+#[test]
+fn a_build_killed_at_random_moments_leaves_the_old_or_the_new_output() {
+    let site = Site::shipped();
+    let edited = "content/remedies/restart-terminal.md";
+    let a = site.read(edited);
+    let b = format!("{a}\n补充：重启前先确认最后一笔交易的结果。\n");
+    let output = site.path("public");
+
+    // Both complete versions, and how long a build takes.
+    site.write(edited, &b);
+    assert!(kbgen(site.root(), &site.path("ref-b")).status().unwrap().success());
+    let version_b = complete_tree(&site.path("ref-b"));
+    site.write(edited, &a);
+    let start = Instant::now();
+    assert!(kbgen(site.root(), &output).status().unwrap().success());
+    let took = start.elapsed();
+    let version_a = complete_tree(&output);
+    assert_ne!(version_a, version_b);
+
+    // A small LCG: the kill points differ from run to run of the loop but not between runs.
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |bound: u64| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % bound.max(1)
+    };
+    // Kill points fall in [0, span); span adapts, so that about half the builds finish
+    // first however loaded the machine is.
+    let mut span = (took.as_micros() as u64 * 5 / 4).max(1_000);
+    // How often the killed build had already swapped its output in, and how often not.
+    let (mut finished, mut interrupted) = (0, 0);
+    let mut previous = version_a.clone();
+    for round in 0..50 {
+        site.write(edited, if round % 2 == 0 { &b } else { &a });
+        let mut child = kbgen(site.root(), &output).spawn().unwrap();
+        std::thread::sleep(Duration::from_micros(next(span)));
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+        let now = complete_tree(&output);
+        if now != version_a && now != version_b {
+            let mixed: Vec<_> =
+                now.keys().filter(|k| version_a.get(*k) != Some(&now[*k])).take(5).collect();
+            panic!("round {round}: a mix of versions: {mixed:?}");
+        }
+        let wanted = if round % 2 == 0 { &version_b } else { &version_a };
+        if now == *wanted && previous != *wanted {
+            finished += 1;
+            span = span * 9 / 10;
+        } else if now != *wanted {
+            interrupted += 1;
+            span = span * 11 / 10;
+        }
+        previous = now;
+    }
+    // The kill points spread over the build: some before the swap, some after.
+    assert!(finished > 0 && interrupted > 0, "finished {finished}, interrupted {interrupted}");
+
+    // The next build removes what the killed builds left beside the output, and only that.
+    assert!(kbgen(site.root(), &output).status().unwrap().success());
+    let leftovers: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("kbgen-staging"))
+        .collect();
+    let listing: Vec<String> = leftovers
+        .iter()
+        .map(|l| {
+            let files: Vec<String> = walkdir::WalkDir::new(site.path(l))
+                .into_iter()
+                .map(|e| {
+                    let e = e.unwrap();
+                    format!("{} {:?}", e.path().display(), e.metadata().map(|m| m.len()))
+                })
+                .collect();
+            files.join("\n")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{}", listing.join("\n---\n"));
+    assert_eq!(complete_tree(&output), version_a, "the last round wrote version a");
+}
+
+#[test]
+fn a_second_build_of_the_same_output_waits_for_the_first() {
+    let site = Site::fixture("good");
+    let output = site.path("public");
+    assert!(kbgen(site.root(), &output).status().unwrap().success());
+    let before = read_tree(&output);
+
+    // Hold the lock as a running build would.
+    let lock = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(site.path(".public.kbgen-lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    site.write(
+        "content/guides/fees.md",
+        &format!("{}\n新增一段。\n", site.read("content/guides/fees.md")),
+    );
+    let child = kbgen(site.root(), &output).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(read_tree(&output), before, "nothing is written while another build holds the lock");
+    drop(lock);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("waiting for another kbgen build of the same output"), "{stderr}");
+    assert_ne!(read_tree(&output), before, "then it builds");
+}
