@@ -30,6 +30,9 @@ pub struct SiteConfig {
     /// How many articles a list page (a kind's or a tag's) shows; longer lists get more
     /// pages, so no page grows with the site.
     pub page_size: usize,
+    /// Keep raw HTML and script addresses in bodies. Off by default: raw HTML is left out
+    /// with a warning, a `javascript:` link is an error.
+    pub unsafe_html: bool,
 }
 
 /// One kind of article, e.g. `symptom`.
@@ -69,6 +72,8 @@ struct RawConfig {
     search: bool,
     #[serde(default = "default_page_size")]
     page_size: std::num::NonZeroUsize,
+    #[serde(default)]
+    unsafe_html: bool,
 }
 
 fn default_page_size() -> std::num::NonZeroUsize {
@@ -242,6 +247,7 @@ impl SiteConfig {
             kinds,
             search: raw.search,
             page_size: raw.page_size.get(),
+            unsafe_html: raw.unsafe_html,
         })
     }
 

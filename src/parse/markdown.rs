@@ -41,6 +41,35 @@ pub struct RenderedBody {
     pub links: Vec<RawLink>,
     /// The body's text without markup, for descriptions and search.
     pub text: String,
+    /// What the raw-HTML policy took out: byte offset in the body and what it was.
+    pub removed: Vec<Removed>,
+}
+
+/// Something [`render_body`] left out because raw HTML is not allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Removed {
+    /// Raw HTML at this byte offset (its first line shown).
+    Html(usize, String),
+    /// A link or image with a `javascript:`, `vbscript:`, `data:` or `file:` address.
+    Url(usize, String),
+}
+
+/// Inline tags allowed even without `unsafe_html`: inert, attribute-free formatting.
+const SAFE_INLINE_TAGS: &[&str] = &[
+    "<br>", "<br/>", "<br />", "<kbd>", "</kbd>", "<sub>", "</sub>", "<sup>", "</sup>", "<mark>",
+    "</mark>",
+];
+
+/// Whether a link address would run code or read local files when followed. Browsers
+/// ignore ASCII whitespace and control characters inside a scheme, so they are ignored here.
+pub(crate) fn is_unsafe_url(dest: &str) -> bool {
+    let scheme: String = dest
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:", "file:"].iter().any(|s| scheme.starts_with(s))
 }
 
 /// The Markdown extensions kbgen enables.
@@ -55,21 +84,53 @@ fn options() -> Options {
 
 /// Renders `body`; `rewrite` maps an internal link destination to its output href (or
 /// `None` to keep it as written).
-pub fn render_body(body: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> RenderedBody {
+///
+/// Unless `allow_html`, raw HTML is left out (except a few inert inline tags such as
+/// `<br>`), and so is the address of a link or image that would run script; both are
+/// listed in [`RenderedBody::removed`].
+pub fn render_body(
+    body: &str,
+    rewrite: &dyn Fn(&str) -> Option<String>,
+    allow_html: bool,
+) -> RenderedBody {
     let events: Vec<(Event<'_>, Range<usize>)> =
         Parser::new_ext(body, options()).into_offset_iter().collect();
     let events = fix_cjk_emphasis(body, events);
     let mut out = RenderedBody::default();
     let events = assign_heading_ids(events, &mut out.headings);
     let mut html_events = Vec::with_capacity(events.len());
+    let mut in_removed_html = false;
     for (event, range) in events {
+        let was_removing = std::mem::replace(&mut in_removed_html, false);
         match event {
+            Event::Html(raw) | Event::InlineHtml(raw)
+                if !allow_html
+                    && !SAFE_INLINE_TAGS.contains(&raw.to_ascii_lowercase().as_str()) =>
+            {
+                // One report per run: a block of HTML comes as one event per line.
+                if !was_removing {
+                    let first = raw.lines().next().unwrap_or_default().trim().to_owned();
+                    out.removed.push(Removed::Html(range.start, first));
+                }
+                in_removed_html = true;
+                continue;
+            }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = internal_dest(dest_url, range.start, &mut out.links, rewrite);
+                let dest_url = if !allow_html && is_unsafe_url(&dest_url) {
+                    out.removed.push(Removed::Url(range.start, dest_url.to_string()));
+                    CowStr::from("#")
+                } else {
+                    internal_dest(dest_url, range.start, &mut out.links, rewrite)
+                };
                 html_events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest_url = internal_dest(dest_url, range.start, &mut out.links, rewrite);
+                let dest_url = if !allow_html && is_unsafe_url(&dest_url) {
+                    out.removed.push(Removed::Url(range.start, dest_url.to_string()));
+                    CowStr::from("")
+                } else {
+                    internal_dest(dest_url, range.start, &mut out.links, rewrite)
+                };
                 html_events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
@@ -338,7 +399,7 @@ mod tests {
     use super::*;
 
     fn html(md: &str) -> String {
-        render_body(md, &|_| None).html
+        render_body(md, &|_| None, false).html
     }
 
     #[test]
@@ -359,10 +420,40 @@ mod tests {
         assert_eq!(heading_id("第一步：准备材料"), "第一步准备材料");
         assert_eq!(heading_id("POS机 Fees (2026)"), "pos机-fees-2026");
         assert_eq!(heading_id("！？"), "section");
-        let out = render_body("## 步骤\n\n## 步骤\n\n## 自定义 {#custom}\n", &|_| None);
+        let out = render_body("## 步骤\n\n## 步骤\n\n## 自定义 {#custom}\n", &|_| None, false);
         let ids: Vec<_> = out.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["步骤", "步骤-1", "custom"]);
         assert!(out.html.contains("<h2 id=\"步骤-1\">"), "{}", out.html);
+    }
+
+    #[test]
+    fn raw_html_and_script_urls_are_left_out_unless_allowed() {
+        let md = "前<b onclick=\"x()\">粗</b>后<br>\n\n<script>\nalert(1)\n</script>\n\n[点我](javascript:alert(1)) [再点](<JaVa\tScRiPt:alert(2)>)\n\n![图](data:image/svg+xml,x)\n";
+        let safe = render_body(md, &|_| None, false);
+        for bad in ["<script", "onclick", "javascript:", "JaVa", "data:", "<b ", "</b>"] {
+            assert!(!safe.html.contains(bad), "{bad} in {}", safe.html);
+        }
+        assert!(safe.html.contains("<br />") || safe.html.contains("<br>"), "{}", safe.html);
+        let removed: Vec<String> = safe
+            .removed
+            .iter()
+            .map(|r| match r {
+                Removed::Html(_, what) | Removed::Url(_, what) => what.clone(),
+            })
+            .collect();
+        assert_eq!(
+            removed,
+            [
+                "<b onclick=\"x()\">",
+                "</b>",
+                "<script>",
+                "javascript:alert(1)",
+                "JaVa\tScRiPt:alert(2)",
+                "data:image/svg+xml,x"
+            ]
+        );
+        let opted_in = render_body(md, &|_| None, true);
+        assert!(opted_in.html.contains("<script>") && opted_in.removed.is_empty());
     }
 
     #[test]
@@ -370,6 +461,7 @@ mod tests {
         let out = render_body(
             "见[重启](../remedies/restart.md#步骤)和[官网](https://a.b/)。",
             &|d| Some(format!("X{d}")),
+            false,
         );
         assert_eq!(out.links, [RawLink { dest: "../remedies/restart.md#步骤".into(), offset: 3 }]);
         // pulldown-cmark percent-encodes hrefs; browsers show them decoded.

@@ -6,7 +6,7 @@
 mod front_matter;
 mod markdown;
 
-pub use markdown::{Heading, heading_id, render_body};
+pub use markdown::{Heading, Removed, heading_id, render_body};
 
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, LineIndex};
@@ -149,7 +149,24 @@ pub fn parse_article(source: &Source, config: &SiteConfig, portable: bool) -> Pa
         }
         Some(href)
     };
-    let body = render_body(split.body, &rewrite);
+    let mut body = render_body(split.body, &rewrite, config.unsafe_html);
+    let mut warnings = fields.warnings;
+    for removed in std::mem::take(&mut body.removed) {
+        let (offset, diag) = match removed {
+            markdown::Removed::Html(offset, what) => (
+                offset,
+                Diagnostic::warning("raw-html", path, (1, 1), format!("raw HTML left out: {what}"))
+                    .with_help("write it in Markdown, or set `unsafe_html: true` in site.yaml if every editor is trusted"),
+            ),
+            markdown::Removed::Url(offset, what) => (
+                offset,
+                Diagnostic::error("unsafe-url", path, (1, 1), format!("the address '{what}' would run script or read local files"))
+                    .with_help("link to a page or file instead; `unsafe_html: true` in site.yaml allows it"),
+            ),
+        };
+        let (line, col) = index.position(text, split.body_offset + offset);
+        warnings.push(Diagnostic { line, col, ..diag });
+    }
     let links = body
         .links
         .into_iter()
@@ -192,7 +209,10 @@ pub fn parse_article(source: &Source, config: &SiteConfig, portable: bool) -> Pa
         links,
         text: body.text,
     };
-    Ok((article, fields.warnings))
+    if warnings.iter().any(Diagnostic::is_error) {
+        return Err(warnings);
+    }
+    Ok((article, warnings))
 }
 
 /// The source path a relative `.md` link points to, if it is one.

@@ -46,6 +46,10 @@ const CASES: &[(&str, &str)] = &[
         "templates/symptom.html:3:21: error[template-error]: field `no_such_field` is not defined. (while rendering content/symptoms/a.md)",
     ),
     ("template-syntax", "templates/list.html:3:7: error[template-error]"),
+    (
+        "unsafe-html",
+        "content/symptoms/a.md:6:1: error[unsafe-url]: the address 'javascript:alert(1)' would run script or read local files",
+    ),
 ];
 
 #[test]
@@ -71,6 +75,30 @@ fn error_reports_match_snapshots() {
         let out = transcript(&mut site.kbgen(&["build"]), site.root());
         insta::assert_snapshot!(format!("errors__{case}"), out);
     }
+}
+
+#[test]
+fn raw_html_is_left_out_with_a_warning_unless_the_site_opts_in() {
+    let site = Site::fixture("invalid/unsafe-html");
+    site.write(
+        "content/symptoms/a.md",
+        &site.read("content/symptoms/a.md").replace("[领奖](javascript:alert(1))", "领奖"),
+    );
+    let out = transcript(&mut site.kbgen(&["--verbose", "build"]), site.root());
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    assert!(out.contains("content/symptoms/a.md:4:3: warning[raw-html]: raw HTML left out: <span onclick=\"steal()\">"), "{out}");
+    assert!(out.contains("content/symptoms/a.md:8:1: warning[raw-html]: raw HTML left out: <script>alert(document.cookie)</script>"), "{out}");
+    let page = site.read("public/symptoms/a/index.html");
+    assert!(!page.contains("onclick") && !page.contains("document.cookie"), "{page}");
+    assert!(page.contains("点这里"), "the text inside stays");
+
+    site.write("site.yaml", &format!("{}unsafe_html: true\n", site.read("site.yaml")));
+    let out = transcript(&mut site.kbgen(&["--verbose", "build"]), site.root());
+    assert!(out.starts_with("exit: 0\n") && !out.contains("raw-html"), "{out}");
+    assert!(
+        site.read("public/symptoms/a/index.html")
+            .contains("<script>alert(document.cookie)</script>")
+    );
 }
 
 #[test]
