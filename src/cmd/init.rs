@@ -41,7 +41,7 @@ const SAMPLES: &[(&str, &str)] = &[
         "content/guides/example-guide.md",
         "---\ntitle: 示例指南\nsummary: 一篇较长的说明文章。\n---\n\n## 第一部分\n\n正文。参见[示例症状](../symptoms/example-symptom.md)。\n",
     ),
-    (".gitignore", "/public\n"),
+    (".gitignore", "/public\n/.public.kbgen-lock\n"),
 ];
 
 /// Creates the site and returns the files written.
