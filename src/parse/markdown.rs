@@ -87,7 +87,7 @@ fn options() -> Options {
 ///
 /// Unless `allow_html`, raw HTML is left out (except a few inert inline tags such as
 /// `<br>`), and so is the address of a link or image that would run script; both are
-/// listed in [`RenderedBody::removed`].
+/// listed in the result's `removed`.
 pub fn render_body(
     body: &str,
     rewrite: &dyn Fn(&str) -> Option<String>,
