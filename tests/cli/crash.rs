@@ -136,3 +136,40 @@ fn a_second_build_of_the_same_output_waits_for_the_first() {
     assert!(stderr.contains("waiting for another kbgen build of the same output"), "{stderr}");
     assert_ne!(read_tree(&output), before, "then it builds");
 }
+
+#[test]
+fn a_write_failure_mid_build_exits_2_naming_the_file_and_keeps_the_old_output() {
+    let site = Site::fixture("good");
+    let output = site.path("public");
+    assert!(kbgen(site.root(), &output).status().unwrap().success());
+    let before = read_tree(&output);
+    site.write(
+        "content/guides/fees.md",
+        &format!("{}\n新增一段。\n", site.read("content/guides/fees.md")),
+    );
+
+    // A full disk, as far as kbgen can tell: files may not grow past 4 KiB. The shell
+    // ignores SIGXFSZ first, and exec keeps that, so a write past the limit fails with
+    // EFBIG instead of killing the process.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(r#"trap '' XFSZ; ulimit -f 8; exec "$0" build --root "$1" --output "$2""#)
+        .arg(env!("CARGO_BIN_EXE_kbgen"))
+        .arg(site.root())
+        .arg(&output)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error: cannot write ") && stderr.contains(".kbgen-staging-"),
+        "{stderr}"
+    );
+    assert_eq!(read_tree(&output), before, "the old output is untouched");
+    let leftovers: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("kbgen-staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "the failed build removed its staging directory: {leftovers:?}");
+}
