@@ -19,7 +19,10 @@ pub mod tokenize;
 
 pub use live::LiveIndex;
 
+// JSON with no raw `<`, `>` or `&`: an editor's `</script>` stays data even if a shard is
+// ever inlined into a page.
 use crate::render::Outputs;
+use crate::render::script_safe_json;
 use crate::resolve::Site;
 use crate::urls;
 use rayon::prelude::*;
@@ -120,8 +123,8 @@ fn doc_file(site: &Site, version: &str, shard: usize) -> Vec<u8> {
     let start = shard * DOCS_PER_SHARD;
     let end = (start + DOCS_PER_SHARD).min(site.articles.len());
     let docs: Vec<_> = (start..end).map(|id| doc_record(site, id)).collect();
-    format!("kbgenSearch.docs(\"{version}\",{shard},{});\n", serde_json::Value::Array(docs))
-        .into_bytes()
+    let docs = script_safe_json(&serde_json::Value::Array(docs));
+    format!("kbgenSearch.docs(\"{version}\",{shard},{docs});\n").into_bytes()
 }
 
 /// The manifest: version, sizes, kinds and the symptoms suggested when nothing is found.
@@ -141,7 +144,7 @@ fn manifest_file(site: &Site, version: &str, buckets: u32, portable: bool) -> Ve
         "kinds": site.config.kinds.iter().map(|k| &k.label).collect::<Vec<_>>(),
         "suggest": suggest,
     });
-    format!("kbgenSearch.manifest({manifest});\n").into_bytes()
+    format!("kbgenSearch.manifest({});\n", script_safe_json(&manifest)).into_bytes()
 }
 
 /// The site-relative page directory of an article.

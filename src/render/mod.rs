@@ -12,6 +12,7 @@ mod signature;
 mod templates;
 
 pub use feeds::{CONTENT_SECURITY_POLICY, SECURITY_HEADERS};
+pub(crate) use pages::script_safe_json;
 pub use signature::{Digest, digest, global_digest};
 pub use templates::compile_theme;
 

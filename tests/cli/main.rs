@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod crash;
 mod errors;
+mod escaping;
 mod incremental;
 mod links;
 mod safety;
