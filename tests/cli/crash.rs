@@ -27,6 +27,15 @@ fn complete_tree(output: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+/// Staging directories beside the outputs in `root`.
+fn staging_leftovers(root: &Path) -> Vec<String> {
+    std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("kbgen-staging"))
+        .collect()
+}
+
 #[test]
 fn a_build_killed_at_random_moments_leaves_the_old_or_the_new_output() {
     let site = Site::shipped();
@@ -85,25 +94,8 @@ fn a_build_killed_at_random_moments_leaves_the_old_or_the_new_output() {
 
     // The next build removes what the killed builds left beside the output, and only that.
     assert!(kbgen(site.root(), &output).status().unwrap().success());
-    let leftovers: Vec<String> = std::fs::read_dir(site.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("kbgen-staging"))
-        .collect();
-    let listing: Vec<String> = leftovers
-        .iter()
-        .map(|l| {
-            let files: Vec<String> = walkdir::WalkDir::new(site.path(l))
-                .into_iter()
-                .map(|e| {
-                    let e = e.unwrap();
-                    format!("{} {:?}", e.path().display(), e.metadata().map(|m| m.len()))
-                })
-                .collect();
-            files.join("\n")
-        })
-        .collect();
-    assert!(leftovers.is_empty(), "{}", listing.join("\n---\n"));
+    let leftovers = staging_leftovers(site.root());
+    assert!(leftovers.is_empty(), "{leftovers:?}");
     assert_eq!(complete_tree(&output), version_a, "the last round wrote version a");
 }
 
@@ -166,10 +158,6 @@ fn a_write_failure_mid_build_exits_2_naming_the_file_and_keeps_the_old_output() 
         "{stderr}"
     );
     assert_eq!(read_tree(&output), before, "the old output is untouched");
-    let leftovers: Vec<String> = std::fs::read_dir(site.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("kbgen-staging"))
-        .collect();
+    let leftovers = staging_leftovers(site.root());
     assert!(leftovers.is_empty(), "the failed build removed its staging directory: {leftovers:?}");
 }
