@@ -7,6 +7,7 @@ mod check;
 mod crash;
 mod errors;
 mod escaping;
+mod hostile;
 mod incremental;
 mod links;
 mod safety;
