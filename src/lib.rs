@@ -76,12 +76,16 @@ impl Progress for Silent {
 /// [`Error::NoSite`] if it is missing, [`Error::Read`] if unreadable; its content problems
 /// come back as diagnostics in the inner `Err`.
 pub fn read_config(root: &Path) -> Result<Result<SiteConfig, Vec<Diagnostic>>, Error> {
+    Ok(SiteConfig::parse(&read_config_text(root)?))
+}
+
+/// The text of `site.yaml` in `root`.
+fn read_config_text(root: &Path) -> Result<String, Error> {
     let path = root.join(CONFIG_FILE);
     if !path.is_file() {
         return Err(Error::NoSite(root.to_path_buf()));
     }
-    let text = std::fs::read_to_string(&path).map_err(Error::read(&path))?;
-    Ok(SiteConfig::parse(&text))
+    std::fs::read_to_string(&path).map_err(Error::read(&path))
 }
 
 /// The site after load → parse → resolve, with its theme compiled: ready to render
@@ -135,11 +139,7 @@ pub(crate) fn prepare_reusing(
     mut reuse: Option<&mut Reuse>,
 ) -> Result<Prepared, Error> {
     let mut clock = Clock::start();
-    let path = options.root.join(CONFIG_FILE);
-    if !path.is_file() {
-        return Err(Error::NoSite(options.root.clone()));
-    }
-    let text = std::fs::read_to_string(&path).map_err(Error::read(&path))?;
+    let text = read_config_text(&options.root)?;
     if let Some(reuse) = reuse.as_deref_mut() {
         let key = format!("{options:?}\n{text}");
         if reuse.key != key {

@@ -82,7 +82,7 @@ pub fn load_hinted(
     changed: &[PathBuf],
 ) -> Option<Changed> {
     let mut out = Changed::default();
-    let mut read = std::collections::BTreeSet::new();
+    let mut read = std::collections::BTreeMap::new();
     for rel in changed {
         let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
         let [top, dir, name] = parts.as_slice() else { return None };
@@ -98,16 +98,15 @@ pub fn load_hinted(
         }
         match std::fs::symlink_metadata(root.join(rel)) {
             Ok(meta) if meta.file_type().is_file() => {
-                read.insert(rel.clone());
+                read.insert(rel.clone(), meta);
             }
             // Removed: it is simply not there any more.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             _ => return None,
         }
     }
-    for rel in &read {
+    for (rel, meta) in &read {
         let path = root.join(rel);
-        let Ok(meta) = std::fs::metadata(&path) else { return None };
         let Some(bytes) = read_file(root, &path, &mut out.diags) else { continue };
         if let Ok(time) = meta.modified() {
             out.stamps.insert(rel.clone(), (meta.len(), time));

@@ -88,8 +88,9 @@ impl Session {
             }
         }
         let reuse = &mut self.reuse;
+        // Drafts left out of the site were parsed but are not handed back: read them again.
+        // (`prepare_reusing` keeps warnings and digests for the unchanged paths only.)
         reuse.seen.retain(|p, _| reuse.articles.contains_key(p));
-        reuse.digests.retain(|p, _| reuse.articles.contains_key(p));
         let prepared = prepare_reusing(&self.options, Some(reuse))?;
 
         let sink = Memory::default();
@@ -140,17 +141,18 @@ impl Session {
     /// it, or `None` if there is nothing to index.
     pub fn index(&mut self) -> Option<Arc<Files>> {
         let site = self.site.as_ref().filter(|_| self.ok)?;
-        let empty = render::Outputs::new();
-        let index = if site.config.search {
+        let empty = (render::Outputs::new(), Vec::new());
+        let (index, written) = if site.config.search {
             // Only articles whose digest changed are indexed again.
             let digests: Vec<u64> = site
                 .articles
                 .iter()
                 .map(|a| self.reuse.digests.get(&a.path).map_or(0, |d| d.own))
                 .collect();
-            self.live.update(site, &digests, self.options.portable)
+            self.live.update(site, &digests, self.options.portable);
+            (self.live.files(), self.live.written())
         } else {
-            &empty
+            (&empty.0, empty.1.as_slice())
         };
         let mut next: Files = (*self.files).clone();
         for old in &self.index_paths {
@@ -159,11 +161,9 @@ impl Session {
             }
         }
         self.index_paths = index.keys().cloned().collect();
-        for (path, bytes) in index {
-            // Unchanged shards keep their shared bytes.
-            if next.get(path).is_none_or(|old| **old != **bytes) {
-                next.insert(path.clone(), Arc::from(bytes.as_slice()));
-            }
+        // The other index files are as the last update left them.
+        for path in written {
+            next.insert(path.clone(), Arc::from(index[path].as_slice()));
         }
         self.files = Arc::new(next);
         Some(Arc::clone(&self.files))

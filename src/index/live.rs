@@ -43,6 +43,8 @@ pub struct LiveIndex {
     version: String,
     total: usize,
     files: Outputs,
+    /// The files the last update wrote.
+    written: Vec<String>,
 }
 
 impl std::fmt::Debug for LiveIndex {
@@ -52,16 +54,31 @@ impl std::fmt::Debug for LiveIndex {
 }
 
 impl LiveIndex {
-    /// Brings the index up to date with `site` and returns its files; `digests[id]` must
-    /// change whenever article `id` does.
-    pub fn update(&mut self, site: &Site, digests: &[u64], portable: bool) -> &Outputs {
+    /// Brings the index up to date with `site`; `digests[id]` must change whenever article
+    /// `id` does.
+    pub fn update(&mut self, site: &Site, digests: &[u64], portable: bool) {
         let scorer = Scorer::new(site);
         let key = (mapping_version(site, 0), scorer.avg_len.to_bits(), portable);
+        self.written.clear();
         if self.key.as_ref() != Some(&key) || !self.try_update(site, &scorer, digests, portable) {
             self.rebuild(site, &scorer, digests, portable);
             self.key = Some(key);
         }
+    }
+
+    /// Every file of the index.
+    pub fn files(&self) -> &Outputs {
         &self.files
+    }
+
+    /// The files the last [`LiveIndex::update`] wrote; the others are as before.
+    pub fn written(&self) -> &[String] {
+        &self.written
+    }
+
+    fn put(&mut self, path: String, bytes: Vec<u8>) {
+        self.written.push(path.clone());
+        self.files.insert(path, bytes);
     }
 
     fn intern(&mut self, term: Term) -> u32 {
@@ -123,12 +140,9 @@ impl LiveIndex {
         let all_buckets: Vec<usize> = (0..self.buckets as usize).collect();
         self.write_buckets(&all_buckets);
         for s in 0..site.articles.len().div_ceil(DOCS_PER_SHARD) {
-            self.files.insert(doc_path(s), doc_file(site, &self.version, s));
+            self.put(doc_path(s), doc_file(site, &self.version, s));
         }
-        self.files.insert(
-            MANIFEST_PATH.into(),
-            manifest_file(site, &self.version, self.buckets, portable),
-        );
+        self.put(MANIFEST_PATH.into(), manifest_file(site, &self.version, self.buckets, portable));
     }
 
     /// What term `t` adds to the index's size (nothing once it has no postings).
@@ -148,7 +162,9 @@ impl LiveIndex {
                 (term_path(b), term_file(&self.version, b, &mut entries))
             })
             .collect();
-        self.files.extend(files);
+        for (path, bytes) in files {
+            self.put(path, bytes);
+        }
     }
 
     /// Updates the postings of the articles whose digest changed. Returns false, with the
@@ -210,12 +226,9 @@ impl LiveIndex {
         let mut shards: Vec<usize> = changed.iter().map(|id| id / DOCS_PER_SHARD).collect();
         shards.dedup();
         for s in shards {
-            self.files.insert(doc_path(s), doc_file(site, &self.version, s));
+            self.put(doc_path(s), doc_file(site, &self.version, s));
         }
-        self.files.insert(
-            MANIFEST_PATH.into(),
-            manifest_file(site, &self.version, self.buckets, portable),
-        );
+        self.put(MANIFEST_PATH.into(), manifest_file(site, &self.version, self.buckets, portable));
         true
     }
 }

@@ -116,21 +116,13 @@ pub fn render_body(
                 continue;
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = if !allow_html && is_unsafe_url(&dest_url) {
-                    out.removed.push(Removed::Url(range.start, dest_url.to_string()));
-                    CowStr::from("#")
-                } else {
-                    internal_dest(dest_url, range.start, &mut out.links, rewrite)
-                };
+                let dest_url =
+                    checked_dest(dest_url, range.start, &mut out, rewrite, allow_html, "#");
                 html_events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest_url = if !allow_html && is_unsafe_url(&dest_url) {
-                    out.removed.push(Removed::Url(range.start, dest_url.to_string()));
-                    CowStr::from("")
-                } else {
-                    internal_dest(dest_url, range.start, &mut out.links, rewrite)
-                };
+                let dest_url =
+                    checked_dest(dest_url, range.start, &mut out, rewrite, allow_html, "");
                 html_events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
@@ -171,6 +163,23 @@ pub fn render_body(
     html::push_html(&mut out.html, html_events.into_iter());
     out.text = out.text.split_whitespace().collect::<Vec<_>>().join(" ");
     out
+}
+
+/// The address a link or image at `offset` gets: `blocked` in place of one that would run
+/// script (unless `allow_html`), else [`internal_dest`]'s.
+fn checked_dest<'a>(
+    dest: CowStr<'a>,
+    offset: usize,
+    out: &mut RenderedBody,
+    rewrite: &dyn Fn(&str) -> Option<String>,
+    allow_html: bool,
+    blocked: &'static str,
+) -> CowStr<'a> {
+    if !allow_html && is_unsafe_url(&dest) {
+        out.removed.push(Removed::Url(offset, dest.to_string()));
+        return CowStr::from(blocked);
+    }
+    internal_dest(dest, offset, &mut out.links, rewrite)
 }
 
 /// Records an internal link or image source at `offset` and returns its rewritten

@@ -60,7 +60,7 @@ pub struct Memory {
 impl Memory {
     /// The files emitted so far.
     pub fn into_outputs(self) -> Outputs {
-        self.files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.into_parts().0
     }
 
     /// The files emitted so far, and every path planned (emitted or not).

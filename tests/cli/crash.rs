@@ -99,12 +99,24 @@ fn a_build_killed_at_random_moments_leaves_the_old_or_the_new_output() {
     assert_eq!(complete_tree(&output), version_a, "the last round wrote version a");
 }
 
-#[test]
-fn a_second_build_of_the_same_output_waits_for_the_first() {
+/// The good fixture built into `public/`: the site, the output and its files.
+fn built_good_fixture() -> (Site, std::path::PathBuf, BTreeMap<String, Vec<u8>>) {
     let site = Site::fixture("good");
     let output = site.path("public");
     assert!(kbgen(site.root(), &output).status().unwrap().success());
     let before = read_tree(&output);
+    (site, output, before)
+}
+
+/// An edit that changes the next build's output.
+fn edit_fees(site: &Site) {
+    let fees = "content/guides/fees.md";
+    site.write(fees, &format!("{}\n新增一段。\n", site.read(fees)));
+}
+
+#[test]
+fn a_second_build_of_the_same_output_waits_for_the_first() {
+    let (site, output, before) = built_good_fixture();
 
     // Hold the lock as a running build would.
     let lock = std::fs::File::options()
@@ -114,10 +126,7 @@ fn a_second_build_of_the_same_output_waits_for_the_first() {
         .open(site.path(".public.kbgen-lock"))
         .unwrap();
     lock.lock().unwrap();
-    site.write(
-        "content/guides/fees.md",
-        &format!("{}\n新增一段。\n", site.read("content/guides/fees.md")),
-    );
+    edit_fees(&site);
     let child = kbgen(site.root(), &output).spawn().unwrap();
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(read_tree(&output), before, "nothing is written while another build holds the lock");
@@ -131,14 +140,8 @@ fn a_second_build_of_the_same_output_waits_for_the_first() {
 
 #[test]
 fn a_write_failure_mid_build_exits_2_naming_the_file_and_keeps_the_old_output() {
-    let site = Site::fixture("good");
-    let output = site.path("public");
-    assert!(kbgen(site.root(), &output).status().unwrap().success());
-    let before = read_tree(&output);
-    site.write(
-        "content/guides/fees.md",
-        &format!("{}\n新增一段。\n", site.read("content/guides/fees.md")),
-    );
+    let (site, output, before) = built_good_fixture();
+    edit_fees(&site);
 
     // A full disk, as far as kbgen can tell: files may not grow past 4 KiB. The shell
     // ignores SIGXFSZ first, and exec keeps that, so a write past the limit fails with
