@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Side-by-side full builds: kbgen and Hugo on the same logical corpus, alternating runs so
-# that drift on a shared machine hits both alike. Clean builds (output removed before each
-# run, not timed), output on the same disk as the corpus.
+# that drift on a shared machine hits both alike. Clean builds: every run writes a new
+# output directory on the same disk as the corpus.
 #
 #   bash benches/compare.sh 1000 10000 50000        # sizes; default 1000 10000
 #   RUNS=5 WORK=/tmp/kbgen-compare bash benches/compare.sh 10000
 #   PEERS= bash benches/compare.sh 100000          # kbgen alone
-#   SETTLE=0 ...                                   # no pause after removing the last output
+#   SETTLE=0 ...                                   # no pause after removing old outputs
+#
+# Outputs are not removed between runs: on ext4 without a journal (this machine's disk),
+# the kernel will not reuse an inode for up to 360 s after it was freed and scans past
+# every such inode for each new file (fs/ext4/ialloc.c, recently_deleted), so a build
+# right after `rm -rf` of a 14,000-file tree spends seconds of system time in that scan —
+# whichever tool it is. The previous invocation's outputs are removed at the start,
+# followed by a pause of SETTLE seconds (default 370) before the first run.
 #
 # Needs: python3, /usr/bin/time, hugo (apt-get install -y hugo) unless PEERS is empty.
 # Prints one line per run and a median line per tool and size:
@@ -25,14 +32,18 @@ cargo build --release --quiet --manifest-path "$here/Cargo.toml"
 kbgen="$here/target/release/kbgen"
 mkdir -p "$work"
 
+old=$(find "$work" -maxdepth 1 -name 'out-*' | head -1)
+if [ -n "$old" ]; then
+    find "$work" -maxdepth 1 \( -name 'out-*' -o -name '.out-*' \) -exec rm -rf {} +
+    sync
+    echo "removed old outputs; waiting ${SETTLE:-370} s for the freed inodes to age" >&2
+    sleep "${SETTLE:-370}"
+fi
+
 measure() { # tool n out cmd...
     local tool=$1 n=$2 out=$3
     shift 3
-    rm -rf "$out"
     sync
-    # On a file system mounted with `discard`, deleting the last output queues work that
-    # slows the next run's writes; let it drain, for every tool alike.
-    sleep "${SETTLE:-15}"
     local t
     /usr/bin/time -o "$work/time.txt" -f "%e %U %S %M" "$@" >/dev/null 2>&1
     t=$(tail -1 "$work/time.txt")
@@ -58,11 +69,13 @@ for n in "${sizes[@]}"; do
     done
     log="$work/runs-$n.txt"
     : >"$log"
-    for _ in $(seq "$runs"); do
-        measure kbgen "$n" "$work/out-kbgen-$n" "$kbgen" build --root "$kb" --output "$work/out-kbgen-$n" | tee -a "$log"
+    for run in $(seq "$runs"); do
+        out="$work/out-kbgen-$n-$run"
+        measure kbgen "$n" "$out" "$kbgen" build --root "$kb" --output "$out" | tee -a "$log"
         for p in $peers; do
+            out="$work/out-$p-$n-$run"
             case $p in
-                hugo) measure hugo "$n" "$work/out-hugo-$n" hugo --quiet -s "$work/hugo-$n" -d "$work/out-hugo-$n" | tee -a "$log" ;;
+                hugo) measure hugo "$n" "$out" hugo --quiet -s "$work/hugo-$n" -d "$out" | tee -a "$log" ;;
             esac
         done
     done
