@@ -33,6 +33,9 @@ pub struct SiteConfig {
     /// Keep raw HTML and script addresses in bodies. Off by default: raw HTML is left out
     /// with a warning, a `javascript:` link is an error.
     pub unsafe_html: bool,
+    /// The largest article file read, in bytes; a bigger one is an error rather than a
+    /// build that holds it all in memory.
+    pub max_article_bytes: u64,
 }
 
 /// One kind of article, e.g. `symptom`.
@@ -74,6 +77,14 @@ struct RawConfig {
     page_size: std::num::NonZeroUsize,
     #[serde(default)]
     unsafe_html: bool,
+    #[serde(default = "default_max_article_kib")]
+    max_article_kib: std::num::NonZeroU64,
+}
+
+/// 4 MiB: a hundred times the longest article in the shipped site; anything larger is a
+/// pasted log or image, not prose.
+fn default_max_article_kib() -> std::num::NonZeroU64 {
+    std::num::NonZeroU64::new(4096).unwrap_or(std::num::NonZeroU64::MIN)
 }
 
 fn default_page_size() -> std::num::NonZeroUsize {
@@ -247,6 +258,7 @@ impl SiteConfig {
             kinds,
             search: raw.search,
             page_size: raw.page_size.get(),
+            max_article_bytes: raw.max_article_kib.get().saturating_mul(1024),
             unsafe_html: raw.unsafe_html,
         })
     }

@@ -160,7 +160,12 @@ pub(crate) fn prepare_reusing(
     });
     let changed = match hinted {
         Some(changed) => changed,
-        None => load::load_changed(&options.root, &config, reuse.as_deref().map(|r| &r.seen)),
+        None => {
+            // A one-off build has no second chance at a file saved while it reads, so it
+            // waits for fresh files to settle; a session rebuilds on the next save anyway.
+            let settle = if reuse.is_some() { std::time::Duration::ZERO } else { load::SETTLE };
+            load::load_changed(&options.root, &config, reuse.as_deref().map(|r| &r.seen), settle)
+        }
     };
     let load::Changed { mut loaded, mut diags, unchanged, stamps, assets_read } = changed;
     if let Some(reuse) = reuse.as_deref_mut() {

@@ -8,6 +8,7 @@ use crate::config::{SiteConfig, is_simple_name};
 use crate::diag::{Diagnostic, LineIndex};
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
 use walkdir::WalkDir;
 
 /// The directory under the root that holds articles.
@@ -49,7 +50,7 @@ pub type Stamp = (u64, std::time::SystemTime);
 
 /// Reads every article under `root/content` and every file under `root/templates`.
 pub fn load_site(root: &Path, config: &SiteConfig) -> (Loaded, Vec<Diagnostic>) {
-    let changed = load_changed(root, config, None);
+    let changed = load_changed(root, config, None, SETTLE);
     (changed.loaded, changed.diags)
 }
 
@@ -107,7 +108,12 @@ pub fn load_hinted(
     }
     for (rel, meta) in &read {
         let path = root.join(rel);
-        let Some(bytes) = read_file(root, &path, &mut out.diags) else { continue };
+        let limit = Some(config.max_article_bytes);
+        // `serve` calls this only after its watcher saw no write to these files for a
+        // while, and any later save rebuilds again; so it does not wait for them to age.
+        let Some(bytes) = read_file(root, &path, limit, Duration::ZERO, &mut out.diags) else {
+            continue;
+        };
         if let Ok(time) = meta.modified() {
             out.stamps.insert(rel.clone(), (meta.len(), time));
         }
@@ -119,14 +125,19 @@ pub fn load_hinted(
     #[allow(clippy::iter_over_hash_type, reason = "a set; its order is not used")]
     out.unchanged.extend(seen.keys().filter(|p| !touched.contains(p)).cloned());
     let root_canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    load_templates(root, &root_canon, &mut out.loaded, &mut out.diags);
+    load_templates(root, &root_canon, &mut out.loaded, &mut out.diags, Duration::ZERO);
     Some(out)
 }
 
 /// Like [`load_site`], but given `seen`, an article file whose length and modification
 /// time are those `seen` records is not read: it is listed in `unchanged` instead of in
 /// `sources`. `serve` re-reads only what an editor touched.
-pub fn load_changed(root: &Path, config: &SiteConfig, seen: Option<&Seen>) -> Changed {
+pub fn load_changed(
+    root: &Path,
+    config: &SiteConfig,
+    seen: Option<&Seen>,
+    settle: Duration,
+) -> Changed {
     let mut out = Changed { assets_read: true, ..Changed::default() };
     let loaded = &mut out.loaded;
     let diags = &mut out.diags;
@@ -143,8 +154,9 @@ pub fn load_changed(root: &Path, config: &SiteConfig, seen: Option<&Seen>) -> Ch
                 }
                 out.stamps.insert(rel.clone(), stamp);
             }
-            let Some(bytes) = read_file(root, &path, diags) else { continue };
-            if path.extension().is_none_or(|e| e != "md") {
+            let limit = is_article.then_some(config.max_article_bytes);
+            let Some(bytes) = read_file(root, &path, limit, settle, diags) else { continue };
+            if !is_article {
                 loaded.assets.insert(rel, bytes);
                 continue;
             }
@@ -163,7 +175,7 @@ pub fn load_changed(root: &Path, config: &SiteConfig, seen: Option<&Seen>) -> Ch
             .with_help("create content/<dir>/<slug>.md files, or run `kbgen new KIND SLUG`"),
         );
     }
-    load_templates(root, &root_canon, loaded, diags);
+    load_templates(root, &root_canon, loaded, diags, settle);
     out
 }
 
@@ -173,11 +185,12 @@ fn load_templates(
     root_canon: &Path,
     loaded: &mut Loaded,
     diags: &mut Vec<Diagnostic>,
+    settle: Duration,
 ) {
     let templates = root.join(TEMPLATES_DIR);
     if templates.is_dir() {
         for (path, _) in walk_files(&templates, root, root_canon, diags, false) {
-            let Some(bytes) = read_file(root, &path, diags) else { continue };
+            let Some(bytes) = read_file(root, &path, None, settle, diags) else { continue };
             let name = path
                 .strip_prefix(&templates)
                 .unwrap_or(&path)
@@ -259,21 +272,106 @@ fn walk_files(
     files
 }
 
-/// Reads one file found by [`walk_files`]; failure is a diagnostic.
-fn read_file(root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vec<u8>> {
-    std::fs::read(path)
-        .map_err(|err| {
-            diags.push(
-                Diagnostic::error(
-                    "read-error",
-                    rel_path(root, path),
-                    (1, 1),
-                    format!("cannot read the file: {err}"),
-                )
+/// Reads one file found by [`walk_files`], at most `limit` bytes of it; failure is a
+/// diagnostic.
+fn read_file(
+    root: &Path,
+    path: &Path,
+    limit: Option<u64>,
+    settle: Duration,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<u8>> {
+    let rel = rel_path(root, path);
+    match read_settled(path, limit, settle) {
+        Ok(Some(bytes)) => return Some(bytes),
+        Ok(None) => diags.push(
+            Diagnostic::error(
+                "too-large",
+                rel,
+                (1, 1),
+                format!(
+                    "the file is larger than {} KiB, the most an article may be",
+                    limit.unwrap_or_default() / 1024
+                ),
+            )
+            .with_help("split it into several articles, or raise max_article_kib in site.yaml"),
+        ),
+        Err(err) if err.kind() == std::io::ErrorKind::Interrupted => diags.push(
+            Diagnostic::error("read-error", rel, (1, 1), err.to_string())
+                .with_help("save the file again once nothing else is writing to it"),
+        ),
+        Err(err) => diags.push(
+            Diagnostic::error("read-error", rel, (1, 1), format!("cannot read the file: {err}"))
                 .with_help("check the file's permissions"),
-            );
-        })
-        .ok()
+        ),
+    }
+    None
+}
+
+/// How long a file must have gone unmodified before a build trusts its bytes to be one
+/// whole save. Editors that save in place (truncate, then write) leave the file empty or
+/// half written for a moment, longer when the machine is busy; a build that read it then
+/// would publish a torn page.
+pub const SETTLE: Duration = Duration::from_millis(100);
+
+/// How long a build waits for an empty article file to be filled before reading it as
+/// empty.
+const EMPTY_PATIENCE: Duration = Duration::from_secs(1);
+
+/// How long [`read_settled`] keeps trying before giving up on a file that never settles.
+const SETTLE_LIMIT: Duration = Duration::from_secs(5);
+
+/// Reads a file whole and unchanged: its length and modification time are the same before
+/// and after the read, and it was last modified at least `settle` ago; otherwise it waits
+/// and reads again. A file replaced by rename (how most editors save) is read through the
+/// open handle, so it is one version or the other either way. `Ok(None)` if the file holds
+/// more than `limit` bytes (never more than that is read, even from a growing file).
+fn read_settled(
+    path: &Path,
+    limit: Option<u64>,
+    settle: Duration,
+) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let start = Instant::now();
+    loop {
+        let file = std::fs::File::open(path)?;
+        let before = file.metadata()?;
+        let cap = limit.unwrap_or(u64::MAX);
+        if before.len() > cap {
+            return Ok(None);
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(before.len()).unwrap_or(0));
+        (&file).take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > cap {
+            return Ok(None);
+        }
+        let after = file.metadata()?;
+        let same = before.len() == after.len()
+            && bytes.len() as u64 == after.len()
+            && before.modified().ok() == after.modified().ok();
+        // A modification time in the future (a skewed clock, an unpacked archive) says
+        // nothing about when the file was written; only a recent past one means "wait".
+        let age = after.modified().ok().and_then(|m| SystemTime::now().duration_since(m).ok());
+        let recent = age.is_some_and(|age| age < settle);
+        // Truncating a file sets its time first and then waits for any write-back of its
+        // old pages, so an in-place save can sit empty, with an old time, for a long
+        // moment on a busy disk. No article is empty; give such a file a second look.
+        let emptied = bytes.is_empty() && !settle.is_zero() && start.elapsed() < EMPTY_PATIENCE;
+        if same && !recent && !emptied {
+            return Ok(Some(bytes));
+        }
+        if start.elapsed() > SETTLE_LIMIT {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                format!(
+                    "the file kept changing for {} s while it was read",
+                    SETTLE_LIMIT.as_secs()
+                ),
+            ));
+        }
+        let pause = if same { settle.saturating_sub(age.unwrap_or_default()) } else { settle };
+        std::thread::sleep(pause.max(Duration::from_millis(1)));
+    }
 }
 
 /// Turns one `.md` file into a [`Source`], or reports why it cannot be an article.
@@ -320,7 +418,10 @@ fn to_source(
         }
     };
     let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
-    let slug = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    // One slug however the file system spells its name: macOS and some archives store
+    // names decomposed (NFD), so "zhōng" may arrive as "zho\u{304}ng". Pages live at the
+    // composed (NFC) spelling, and two files that differ only in it are one slug.
+    let slug = rel.file_stem().map(|s| nfc(&s.to_string_lossy())).unwrap_or_default();
     if !is_simple_name(&slug) || slug.contains("..") {
         diags.push(
             Diagnostic::error("invalid-slug", &rel, (1, 1), format!("'{slug}' cannot be a slug"))
@@ -331,6 +432,23 @@ fn to_source(
         return None;
     }
     Some(Source { path: rel, kind, slug, text })
+}
+
+/// `text` in Unicode normalization form C (composed), borrowing nothing when it already is.
+pub(crate) fn nfc(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        text.to_owned()
+    } else {
+        text.nfc().collect()
+    }
+}
+
+/// `path` with every component in NFC, the key articles are found by: a link spelled
+/// composed finds a file whose name is stored decomposed, and the other way round.
+pub(crate) fn nfc_path(path: &Path) -> PathBuf {
+    path.components().map(|c| nfc(&c.as_os_str().to_string_lossy())).collect()
 }
 
 /// `path` relative to `root`, for messages.

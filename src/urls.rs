@@ -50,7 +50,7 @@ pub(crate) fn page_href(from_depth: usize, target: &str, portable: bool) -> Stri
 /// that mean something in a path or URL dropped.
 pub(crate) fn tag_slug(tag: &str) -> String {
     let mut out = String::new();
-    for c in tag.trim().chars() {
+    for c in crate::load::nfc(tag.trim()).chars() {
         if c.is_whitespace() {
             if !out.ends_with('-') {
                 out.push('-');

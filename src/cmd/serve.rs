@@ -117,13 +117,51 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
     }
 
     let app = Router::new().fallback(handle).with_state(shared);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .context("the server stopped")?;
+    let shutdown = tokio::signal::ctrl_c();
+    tokio::select! {
+        () = accept(listener, app) => {}
+        _ = shutdown => {}
+    }
     Ok(())
+}
+
+/// How long a client may take to send a request's head, and how long a kept-alive
+/// connection may sit idle before it is closed.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// At most this many connections are served at once; more wait in the listen queue. With
+/// [`HEADER_TIMEOUT`] this bounds what slow or idle clients can hold.
+const MAX_CONNECTIONS: usize = 512;
+
+/// Serves connections until the runtime stops. Written out rather than `axum::serve`,
+/// which sets no header timeout and no connection limit, so one slow client (or a few
+/// hundred idle ones) could hold the server's sockets forever.
+async fn accept(listener: tokio::net::TcpListener, app: Router) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else { return };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors or a connection reset before accept: wait a
+                // moment rather than spin.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service);
+            // A client that goes away mid-response is its own business.
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
 }
 
 /// Brings the session's pages up to date (the search index follows in [`index`]).

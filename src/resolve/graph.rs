@@ -107,7 +107,7 @@ pub(super) fn index(
     let mut by_kind = vec![Vec::new(); config.kinds.len()];
     for (id, a) in kept.iter().enumerate() {
         by_slug[a.kind].insert(a.slug.clone(), id);
-        by_path.insert(a.path.clone(), id);
+        by_path.insert(crate::load::nfc_path(&a.path), id);
         by_kind[a.kind].push(id);
     }
     let n = kept.len();

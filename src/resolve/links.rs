@@ -162,7 +162,7 @@ pub(super) fn check_body_links(
                     continue;
                 }
                 LinkTarget::SamePage => id,
-                LinkTarget::Article(path) => match site.by_path.get(path) {
+                LinkTarget::Article(path) => match site.by_path.get(&crate::load::nfc_path(path)) {
                     Some(&t) => {
                         if t != id {
                             targets.push(t);

@@ -162,6 +162,14 @@ impl Sink for Staging {
     /// Lists `paths` in the staging manifest before any of them exists, so even a crashed
     /// build's staging directory proves what it holds; then makes their directories.
     fn plan(&self, paths: &[String]) -> Result<(), Error> {
+        // Slugs, tags and kind directories are validated long before this; the check here
+        // is the last line, so that no bug upstream can write beside the output.
+        if let Some(bad) = paths.iter().find(|p| !stays_inside(p)) {
+            return Err(Error::UnsafeOutput {
+                path: self.dir.join(bad),
+                reason: "an output path must stay inside the output directory; this is a kbgen bug, please report it".into(),
+            });
+        }
         manifest::append(
             &mut self.manifest.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
             &self.dir,
@@ -197,11 +205,32 @@ impl Sink for Staging {
     }
 }
 
+/// Whether `rel` names a file strictly inside the directory it is joined to: relative,
+/// made of plain names only (no `..`, no root, no drive).
+fn stays_inside(rel: &str) -> bool {
+    let path = Path::new(rel);
+    !rel.is_empty() && path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             // Our own half-written staging tree: everything in it is listed in its manifest.
             manifest::remove_listed(&self.dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stays_inside;
+
+    #[test]
+    fn output_paths_never_leave_the_output() {
+        assert!(stays_inside("symptoms/终端停用/index.html"));
+        assert!(stays_inside("a..b/index.html"));
+        for bad in ["", "..", "../x", "a/../../x", "/etc/passwd", "./x"] {
+            assert!(!stays_inside(bad), "{bad}");
         }
     }
 }

@@ -164,3 +164,59 @@ fn a_write_failure_mid_build_exits_2_naming_the_file_and_keeps_the_old_output() 
     let leftovers = staging_leftovers(site.root());
     assert!(leftovers.is_empty(), "the failed build removed its staging directory: {leftovers:?}");
 }
+
+/// One version of the fees guide, told apart by `mark` in its title and at both ends of a
+/// body long enough that a write split in two halves cuts through it.
+fn fees_version(mark: &str) -> String {
+    let filler = format!("费率随机构调整，以{mark}为准。").repeat(200);
+    format!(
+        "---\ntitle: 费率说明{mark}\nsummary: 常见费率{mark}。\n---\n## 开头{mark}\n\n{filler}\n\n结尾{mark}。\n"
+    )
+}
+
+#[test]
+fn an_article_saved_in_place_while_builds_read_it_is_built_whole() {
+    let site = Site::fixture("good");
+    let rel = "content/guides/fees.md";
+    let path = site.path(rel);
+    let versions = [fees_version("甲"), fees_version("乙")];
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+
+    // An editor that saves in place again and again, up to 160 ms apart: truncate, write
+    // half, pause, write the rest; so the file is empty or half written for 10 ms of each
+    // save, about one read in eight.
+    let writer = {
+        let (path, versions, stop) = (path.clone(), versions.clone(), stop.clone());
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let mut saves = 0usize;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let text = versions[saves % 2].as_bytes();
+                let mut file = std::fs::File::create(&path).unwrap();
+                file.write_all(&text[..text.len() / 2]).unwrap();
+                std::thread::sleep(Duration::from_millis(10));
+                file.write_all(&text[text.len() / 2..]).unwrap();
+                drop(file);
+                std::thread::sleep(Duration::from_millis(40 * (saves as u64 % 5)));
+                saves += 1;
+            }
+            saves
+        })
+    };
+
+    for i in 0..40 {
+        let output = site.path(&format!("out-{i}"));
+        let out = kbgen(site.root(), &output).output().unwrap();
+        assert!(out.status.success(), "build {i}: {}", String::from_utf8_lossy(&out.stderr));
+        let page = std::fs::read_to_string(output.join("guides/fees/index.html")).unwrap();
+        let whole = ["甲", "乙"].iter().filter(|m| {
+            [format!("费率说明{m}</h1>"), format!("开头{m}"), format!("结尾{m}。")]
+                .iter()
+                .all(|needle| page.contains(needle.as_str()))
+        });
+        assert_eq!(whole.count(), 1, "build {i} has one whole version of the page:\n{page}");
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let saves = writer.join().unwrap();
+    assert!(saves > 10, "the editor saved {saves} times during the builds");
+}

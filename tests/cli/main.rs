@@ -10,6 +10,7 @@ mod escaping;
 mod hostile;
 mod incremental;
 mod links;
+mod properties;
 mod safety;
 mod scaffold;
 mod search;
