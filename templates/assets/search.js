@@ -508,9 +508,12 @@
       }
       status.textContent = "正在搜索…";
       renderedFor = null;
-      show(true);
+      // On the search page the list already there stays until the results can take its
+      // place in the same frame, so nothing on screen jumps while the index loads.
+      if (!page) show(true);
       search(query, limit).then(function (outcome) {
         if (mine !== seq) return;
+        show(true);
         renderResults(box, status, query, outcome);
         renderedFor = query;
       }, function () {

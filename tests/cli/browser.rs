@@ -221,6 +221,23 @@ impl Browser {
         self.session_post("/execute/sync", json!({ "script": script, "args": [] }))
     }
 
+    /// Runs `script` (a function body) that calls `done(value)` when finished, for
+    /// promises; chromedriver's default 30 s script timeout applies.
+    pub(crate) fn eval_async(&self, script: &str) -> Value {
+        let body = format!("const done = arguments[arguments.length - 1];\n{script}");
+        self.session_post("/execute/async", json!({ "script": body, "args": [] }))
+    }
+
+    /// Presses and releases `key` (a WebDriver key code) wherever the focus is.
+    pub(crate) fn press(&self, key: &str) {
+        self.session_post(
+            "/actions",
+            json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": [
+                { "type": "keyDown", "value": key }, { "type": "keyUp", "value": key }
+            ]}]}),
+        );
+    }
+
     /// Types `keys` into the element matching `css` (WebDriver key codes allowed).
     pub(crate) fn type_into(&self, css: &str, keys: &str) {
         let el = self.session_post("/element", json!({ "using": "css selector", "value": css }));
@@ -268,3 +285,4 @@ impl Drop for Browser {
 /// WebDriver key codes.
 pub(crate) const ARROW_DOWN: &str = "\u{E015}";
 pub(crate) const ENTER: &str = "\u{E007}";
+pub(crate) const TAB: &str = "\u{E004}";

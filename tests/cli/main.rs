@@ -16,6 +16,7 @@ mod scaffold;
 mod search;
 mod serve;
 mod shipped;
+mod visitors;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;
