@@ -228,6 +228,16 @@ impl Browser {
         self.session_post("/execute/async", json!({ "script": body, "args": [] }))
     }
 
+    /// Makes pages match `prefers-color-scheme: <scheme>` (`light` or `dark`) from now on.
+    pub(crate) fn color_scheme(&self, scheme: &str) {
+        self.session_post(
+            "/goog/cdp/execute",
+            json!({ "cmd": "Emulation.setEmulatedMedia", "params": {
+                "features": [{ "name": "prefers-color-scheme", "value": scheme }]
+            }}),
+        );
+    }
+
     /// Presses and releases `key` (a WebDriver key code) wherever the focus is.
     pub(crate) fn press(&self, key: &str) {
         self.session_post(

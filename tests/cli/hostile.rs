@@ -102,7 +102,10 @@ fn unicode_spellings_huge_files_tag_floods_and_relation_cycles_have_one_outcome_
         "content/guides/tags.md",
         &format!("---\ntitle: 标签\ntags: [{}]\n---\n正文\n", tags.join(", ")),
     );
+    // And a file name that climbs: `..` in a slug is refused, whatever surrounds it.
+    site.write("content/guides/up..escape.md", "---\ntitle: 越界\n---\n正文\n");
     let out = transcript(&mut site.kbgen(&["check"]), site.root());
+    assert!(out.contains("content/guides/up..escape.md:1:1: error[invalid-slug]"), "{out}");
     assert!(
         out.contains("content/guides/tags.md:3:1: error[too-many]: field 'tags' lists 100000 entries; at most 100 are allowed"),
         "{out}"

@@ -104,8 +104,17 @@ fn axe_finds_no_serious_or_critical_problem_on_the_main_pages() {
     let server = Server::start(&site.path("public"));
     let browser = Browser::start();
     let mut report = Vec::new();
-    for page in main_pages(&browser, &server) {
+    // The theme follows the visitor's colour scheme; both must read well.
+    for (scheme, page) in ["light", "dark"]
+        .into_iter()
+        .flat_map(|s| main_pages(&browser, &server).into_iter().map(move |p| (s, p)))
+    {
+        browser.color_scheme(scheme);
         open(&browser, &server, &page);
+        assert_eq!(
+            browser.eval(&format!("return matchMedia('(prefers-color-scheme: {scheme})').matches")),
+            true
+        );
         // WebDriver scripts are not subject to the page's CSP, so axe can be loaded so.
         browser.eval(&format!("{axe}\nreturn true;"));
         let violations = browser.eval_async(
@@ -116,11 +125,11 @@ fn axe_finds_no_serious_or_critical_problem_on_the_main_pages() {
         let violations = violations.as_array().expect("axe returns a list").clone();
         assert!(
             violations.iter().all(|v| v["impact"] == "minor" || v["impact"] == "moderate"),
-            "/{page}: {violations:#?}"
+            "/{page} ({scheme}): {violations:#?}"
         );
-        report.push(format!("/{page}: {} minor or moderate", violations.len()));
+        report.push(format!("/{page} ({scheme}): {} minor or moderate", violations.len()));
     }
-    assert_eq!(report.len(), 5, "{report:?}");
+    assert_eq!(report.len(), 10, "{report:?}");
     assert_eq!(*server.reports.lock().unwrap(), Vec::<String>::new(), "CSP violations");
 }
 
