@@ -272,8 +272,8 @@ fn walk_files(
     files
 }
 
-/// Reads one file found by [`walk_files`], at most `limit` bytes of it; failure is a
-/// diagnostic.
+/// Reads one file found by [`walk_files`]; failure is a diagnostic. `limit` is given for
+/// articles only: their size is capped, and an empty one gets a second look.
 fn read_file(
     root: &Path,
     path: &Path,
@@ -282,30 +282,45 @@ fn read_file(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Vec<u8>> {
     let rel = rel_path(root, path);
-    match read_settled(path, limit, settle) {
-        Ok(Some(bytes)) => return Some(bytes),
-        Ok(None) => diags.push(
-            Diagnostic::error(
-                "too-large",
-                rel,
-                (1, 1),
-                format!(
-                    "the file is larger than {} KiB, the most an article may be",
-                    limit.unwrap_or_default() / 1024
-                ),
-            )
-            .with_help("split it into several articles, or raise max_article_kib in site.yaml"),
-        ),
-        Err(err) if err.kind() == std::io::ErrorKind::Interrupted => diags.push(
-            Diagnostic::error("read-error", rel, (1, 1), err.to_string())
-                .with_help("save the file again once nothing else is writing to it"),
-        ),
-        Err(err) => diags.push(
+    let diag = match read_settled(path, limit, settle) {
+        Ok(bytes) => return Some(bytes),
+        Err(ReadError::TooLarge(limit)) => Diagnostic::error(
+            "too-large",
+            rel,
+            (1, 1),
+            format!("the file is larger than {} KiB, the most an article may be", limit / 1024),
+        )
+        .with_help("split it into several articles, or raise max_article_kib in site.yaml"),
+        Err(ReadError::Unsettled) => Diagnostic::error(
+            "read-error",
+            rel,
+            (1, 1),
+            format!("the file kept changing for {} s while it was read", SETTLE_LIMIT.as_secs()),
+        )
+        .with_help("save the file again once nothing else is writing to it"),
+        Err(ReadError::Io(err)) => {
             Diagnostic::error("read-error", rel, (1, 1), format!("cannot read the file: {err}"))
-                .with_help("check the file's permissions"),
-        ),
-    }
+                .with_help("check the file's permissions")
+        }
+    };
+    diags.push(diag);
     None
+}
+
+/// Why [`read_settled`] gave no bytes.
+enum ReadError {
+    /// The file holds more than this many bytes.
+    TooLarge(u64),
+    /// It was still being written after [`SETTLE_LIMIT`].
+    Unsettled,
+    /// The file system said no.
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for ReadError {
+    fn from(err: std::io::Error) -> Self {
+        Self::Io(err)
+    }
 }
 
 /// How long a file must have gone unmodified before a build trusts its bytes to be one
@@ -324,13 +339,14 @@ const SETTLE_LIMIT: Duration = Duration::from_secs(5);
 /// Reads a file whole and unchanged: its length and modification time are the same before
 /// and after the read, and it was last modified at least `settle` ago; otherwise it waits
 /// and reads again. A file replaced by rename (how most editors save) is read through the
-/// open handle, so it is one version or the other either way. `Ok(None)` if the file holds
-/// more than `limit` bytes (never more than that is read, even from a growing file).
-fn read_settled(
-    path: &Path,
-    limit: Option<u64>,
-    settle: Duration,
-) -> std::io::Result<Option<Vec<u8>>> {
+/// open handle, so it is one version or the other either way. With a `limit` (articles),
+/// a file holding more is refused (never more than that is read, even from a growing
+/// file), and an empty one is looked at again for up to [`EMPTY_PATIENCE`].
+///
+/// This narrows, but cannot close, the window of an in-place save: a writer that stalls
+/// longer than `settle` between truncating and finishing, or a file system that keeps
+/// times only to the second, can still be read half written.
+fn read_settled(path: &Path, limit: Option<u64>, settle: Duration) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
     let start = Instant::now();
     loop {
@@ -338,12 +354,12 @@ fn read_settled(
         let before = file.metadata()?;
         let cap = limit.unwrap_or(u64::MAX);
         if before.len() > cap {
-            return Ok(None);
+            return Err(ReadError::TooLarge(cap));
         }
         let mut bytes = Vec::with_capacity(usize::try_from(before.len()).unwrap_or(0));
         (&file).take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
         if bytes.len() as u64 > cap {
-            return Ok(None);
+            return Err(ReadError::TooLarge(cap));
         }
         let after = file.metadata()?;
         let same = before.len() == after.len()
@@ -356,20 +372,21 @@ fn read_settled(
         // Truncating a file sets its time first and then waits for any write-back of its
         // old pages, so an in-place save can sit empty, with an old time, for a long
         // moment on a busy disk. No article is empty; give such a file a second look.
-        let emptied = bytes.is_empty() && !settle.is_zero() && start.elapsed() < EMPTY_PATIENCE;
+        let emptied = bytes.is_empty()
+            && limit.is_some()
+            && !settle.is_zero()
+            && start.elapsed() < EMPTY_PATIENCE;
         if same && !recent && !emptied {
-            return Ok(Some(bytes));
+            return Ok(bytes);
         }
         if start.elapsed() > SETTLE_LIMIT {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::Interrupted,
-                format!(
-                    "the file kept changing for {} s while it was read",
-                    SETTLE_LIMIT.as_secs()
-                ),
-            ));
+            return Err(ReadError::Unsettled);
         }
-        let pause = if same { settle.saturating_sub(age.unwrap_or_default()) } else { settle };
+        let pause = if same && !emptied {
+            settle.saturating_sub(age.unwrap_or_default())
+        } else {
+            settle / 4
+        };
         std::thread::sleep(pause.max(Duration::from_millis(1)));
     }
 }
@@ -421,7 +438,7 @@ fn to_source(
     // One slug however the file system spells its name: macOS and some archives store
     // names decomposed (NFD), so "zhōng" may arrive as "zho\u{304}ng". Pages live at the
     // composed (NFC) spelling, and two files that differ only in it are one slug.
-    let slug = rel.file_stem().map(|s| nfc(&s.to_string_lossy())).unwrap_or_default();
+    let slug = rel.file_stem().map(|s| nfc(&s.to_string_lossy()).into_owned()).unwrap_or_default();
     if !is_simple_name(&slug) || slug.contains("..") {
         diags.push(
             Diagnostic::error("invalid-slug", &rel, (1, 1), format!("'{slug}' cannot be a slug"))
@@ -434,21 +451,22 @@ fn to_source(
     Some(Source { path: rel, kind, slug, text })
 }
 
-/// `text` in Unicode normalization form C (composed), borrowing nothing when it already is.
-pub(crate) fn nfc(text: &str) -> String {
+/// `text` in Unicode normalization form C (composed); borrowed when it already is, which
+/// is nearly always.
+pub(crate) fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
     use unicode_normalization::UnicodeNormalization as _;
     if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
     {
-        text.to_owned()
+        std::borrow::Cow::Borrowed(text)
     } else {
-        text.nfc().collect()
+        std::borrow::Cow::Owned(text.nfc().collect())
     }
 }
 
 /// `path` with every component in NFC, the key articles are found by: a link spelled
 /// composed finds a file whose name is stored decomposed, and the other way round.
 pub(crate) fn nfc_path(path: &Path) -> PathBuf {
-    path.components().map(|c| nfc(&c.as_os_str().to_string_lossy())).collect()
+    path.components().map(|c| nfc(&c.as_os_str().to_string_lossy()).into_owned()).collect()
 }
 
 /// `path` relative to `root`, for messages.

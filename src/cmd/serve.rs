@@ -117,6 +117,8 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
     }
 
     let app = Router::new().fallback(handle).with_state(shared);
+    // Ctrl+C stops at once, cutting off responses in flight: a preview server has nothing
+    // worth finishing, and waiting would hang on open reload streams.
     let shutdown = tokio::signal::ctrl_c();
     tokio::select! {
         () = accept(listener, app) => {}
@@ -143,9 +145,19 @@ async fn accept(listener: tokio::net::TcpListener, app: Router) {
         let Ok(slot) = Arc::clone(&slots).acquire_owned().await else { return };
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
+            // A connection reset or aborted before it was accepted concerns that client only.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionAborted
+                        | std::io::ErrorKind::ConnectionReset
+                        | std::io::ErrorKind::Interrupted
+                ) =>
+            {
+                continue;
+            }
             Err(_) => {
-                // Out of file descriptors or a connection reset before accept: wait a
-                // moment rather than spin.
+                // Out of file descriptors or memory: wait a moment rather than spin.
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             }

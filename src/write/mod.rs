@@ -143,6 +143,14 @@ impl Staging {
         }
     }
 
+    /// The error for an output path that would leave the staging directory.
+    fn outside(&self, rel: &str) -> Error {
+        Error::UnsafeOutput {
+            path: self.dir.join(rel),
+            reason: "an output path must stay inside the output directory; this is a kbgen bug, please report it".into(),
+        }
+    }
+
     /// Whether the old output holds `rel` with exactly `bytes`; reading it is far cheaper
     /// than writing, and only same-sized files are read.
     fn unchanged(&self, rel: &str, bytes: &[u8]) -> Option<PathBuf> {
@@ -165,10 +173,7 @@ impl Sink for Staging {
         // Slugs, tags and kind directories are validated long before this; the check here
         // is the last line, so that no bug upstream can write beside the output.
         if let Some(bad) = paths.iter().find(|p| !stays_inside(p)) {
-            return Err(Error::UnsafeOutput {
-                path: self.dir.join(bad),
-                reason: "an output path must stay inside the output directory; this is a kbgen bug, please report it".into(),
-            });
+            return Err(self.outside(bad));
         }
         manifest::append(
             &mut self.manifest.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
@@ -192,6 +197,9 @@ impl Sink for Staging {
     }
 
     fn emit(&self, rel: &str, bytes: Vec<u8>) -> Result<(), Error> {
+        if !stays_inside(rel) {
+            return Err(self.outside(rel));
+        }
         let path = self.dir.join(rel);
         self.files.fetch_add(1, Ordering::Relaxed);
         if let Some(old) = self.unchanged(rel, &bytes) {

@@ -91,6 +91,10 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) {
             std::fs::create_dir_all(&target).unwrap();
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
+            // Dated a minute ago, as a checked-out site would be, so that a build does not
+            // wait for freshly written files to settle.
+            let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+            std::fs::File::options().write(true).open(&target).unwrap().set_modified(old).unwrap();
         }
     }
 }

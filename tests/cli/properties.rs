@@ -150,10 +150,14 @@ fn file_name() -> impl Strategy<Value = String> {
     .prop_filter("a name the file system can hold", |n| !n.is_empty() && n != "." && n != "..")
 }
 
+/// Writes a file dated a minute ago, so the build does not wait for it to settle (a build
+/// gives files written in the last 100 ms time to finish).
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
+    std::fs::write(&path, text).unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(old).unwrap();
 }
 
 proptest! {
