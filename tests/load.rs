@@ -12,7 +12,6 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -40,49 +39,8 @@ const TRAVERSALS: &[&str] = &[
     "/symptoms/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
 ];
 
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-fn start(root: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kbgen"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("serve printed its address").unwrap();
-        if let Some(rest) = line.strip_prefix("serving http://") {
-            break rest.split('/').next().unwrap().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, addr }
-}
+mod support;
+use support::{Served, copy_dir};
 
 /// One response read off a kept-alive connection.
 struct Response {
@@ -168,13 +126,9 @@ fn stall(addr: &str, partial: &str) -> Duration {
 fn the_server_under_load_serves_every_page_and_nothing_else_and_still_reloads() {
     let dir = tempfile::tempdir().unwrap();
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for part in ["content", "templates"] {
-        if here.join(part).is_dir() {
-            copy_dir(&here.join(part), &dir.path().join(part));
-        }
-    }
+    copy_dir(&here.join("content"), &dir.path().join("content"));
     std::fs::copy(here.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
-    let server = start(dir.path());
+    let server = Served::start(dir.path());
     let addr = server.addr.clone();
     let pid = server.child.id();
     let paths = Arc::new(pages(&addr));

@@ -2,21 +2,9 @@
 //! files in memory must be byte for byte those of a fresh build, while an edit to one
 //! article's body renders only that article's page.
 
-use crate::Site;
-use kbgen::options::BuildOptions;
+use crate::{Site, options};
 use kbgen::session::Session;
 use std::path::Path;
-
-fn options(root: &Path) -> BuildOptions {
-    BuildOptions {
-        root: root.to_path_buf(),
-        output: root.join("public"),
-        base_url: None,
-        drafts: false,
-        portable: false,
-        search: true,
-    }
-}
 
 /// Rebuilds the session and checks it against a fresh in-memory build; returns how many
 /// pages the rebuild rendered, or `None` if the site has errors.

@@ -18,6 +18,10 @@ mod serve;
 mod shipped;
 mod visitors;
 
+#[path = "../support/mod.rs"]
+mod support;
+pub(crate) use support::{Served, copy_dir};
+
 use assert_cmd::Command;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -83,19 +87,15 @@ impl Site {
     }
 }
 
-pub(crate) fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-            // Dated a minute ago, as a checked-out site would be, so that a build does not
-            // wait for freshly written files to settle.
-            let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
-            std::fs::File::options().write(true).open(&target).unwrap().set_modified(old).unwrap();
-        }
+/// Build options for the site at `root`, output to `root/public`, search on.
+pub(crate) fn options(root: &Path) -> kbgen::options::BuildOptions {
+    kbgen::options::BuildOptions {
+        root: root.to_path_buf(),
+        output: root.join("public"),
+        base_url: None,
+        drafts: false,
+        portable: false,
+        search: true,
     }
 }
 

@@ -177,15 +177,7 @@ proptest! {
         let close = if closed { "---\n" } else { "" };
         write(root, &format!("content/symptoms/{name}.md"), &format!("---\n{front}{close}{body}"));
 
-        let options = kbgen::options::BuildOptions {
-            root: root.to_path_buf(),
-            output: root.join("public"),
-            base_url: None,
-            drafts: false,
-            portable: false,
-            search: true,
-        };
-        let (pipeline, outputs) = kbgen::build_in_memory(&options).expect("the site loads");
+        let (pipeline, outputs) = kbgen::build_in_memory(&crate::options(root)).expect("the site loads");
         for d in &pipeline.diagnostics {
             prop_assert!(!d.path.as_os_str().is_empty(), "{d:?}");
             prop_assert!(d.line >= 1 && d.col >= 1, "{d:?}");

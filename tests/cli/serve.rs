@@ -1,38 +1,12 @@
 //! `kbgen serve`: a real server on an ephemeral loopback port, edited while it runs.
 
-use crate::Site;
+use crate::{Served, Site};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A running `kbgen serve`, stopped on drop.
-struct Served {
-    child: Child,
-    addr: String,
-}
-
 impl Served {
-    fn start(site: &Site) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kbgen"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(site.root())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines.next().expect("serve printed its address").unwrap();
-            if let Some(rest) = line.strip_prefix("serving http://") {
-                break rest.split('/').next().unwrap().to_owned();
-            }
-        };
-        // Keep reading stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Self { child, addr }
-    }
-
     /// Sends `GET path` exactly as written (no client normalisation) and returns the status
     /// code, the Content-Type and the body.
     fn get(&self, path: &str) -> (u16, String, Vec<u8>) {
@@ -80,13 +54,6 @@ impl Served {
     }
 }
 
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn unchunk(body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut rest = body;
@@ -124,7 +91,7 @@ const RELOAD_TAG: &str = "<script src=\"/__kbgen/reload.js\" defer></script>\n";
 fn serve_gives_the_built_pages_with_the_reload_script_and_right_types() {
     let site = Site::fixture("good");
     let built = site.build(&[]);
-    let served = Served::start(&site);
+    let served = Served::start(site.root());
     for (path, bytes) in built.iter().filter(|(p, _)| p.ends_with("index.html")) {
         let url = format!("/{}", path.trim_end_matches("index.html"));
         let (status, ctype, body) = served.get(&url);
@@ -155,7 +122,7 @@ fn serve_gives_the_built_pages_with_the_reload_script_and_right_types() {
 #[test]
 fn serve_never_serves_anything_outside_the_built_site() {
     let site = Site::fixture("good");
-    let served = Served::start(&site);
+    let served = Served::start(site.root());
     for path in [
         "/../site.yaml",
         "/%2e%2e/site.yaml",
@@ -177,7 +144,7 @@ fn serve_never_serves_anything_outside_the_built_site() {
 #[test]
 fn edits_rebuild_and_reload_and_errors_show_in_the_browser_until_fixed() {
     let site = Site::fixture("good");
-    let served = Served::start(&site);
+    let served = Served::start(site.root());
     let mut events = served.events();
     let original = site.read("content/symptoms/card-declined.md");
     site.write(
