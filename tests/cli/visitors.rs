@@ -1,6 +1,6 @@
 //! What visitors get, checked in headless Chromium under the shipped CSP: hostile values
-//! stay text (no script runs), axe-core finds no serious or critical accessibility problem
-//! on any kind of page, and the main pages work by keyboard alone, starting with a
+//! stay text (no script runs), axe-core finds no accessibility problem of any impact
+//! on any kind of page, and every kind of page works by keyboard alone, starting with a
 //! visible skip link. Lighthouse runs from `tests/a11y/lighthouse.sh`.
 
 use crate::browser::{Browser, ENTER, Server, TAB};
@@ -167,12 +167,12 @@ const FOCUSED: &str = "const el = document.activeElement; const s = getComputedS
              onScreen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight };";
 
 #[test]
-fn every_main_page_works_by_keyboard_with_a_skip_link_and_a_visible_focus() {
+fn every_kind_of_page_works_by_keyboard_with_a_skip_link_and_a_visible_focus() {
     let site = crate::Site::shipped();
     site.build(&["-q"]);
     let server = Server::start(&site.path("public"));
     let browser = Browser::start();
-    for page in main_pages(&browser, &server) {
+    for page in every_kind_of_page(&browser, &server) {
         open(&browser, &server, &page);
         browser.eval("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); return true;");
 
