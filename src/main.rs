@@ -40,11 +40,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             let progress = Bar::new(cli.quiet);
             let (pipeline, written) = kbgen::build_site(&options, &progress)?;
             progress.0.finish_and_clear();
-            report(cli, &pipeline.diagnostics);
-            if pipeline.has_errors() {
-                let _ =
-                    writeln!(std::io::stderr(), "{}", summary_line(&pipeline.diagnostics, false));
-                return Ok(ExitCode::from(1));
+            if let Some(code) = report_failed(cli, &pipeline) {
+                return Ok(code);
             }
             if !cli.quiet {
                 let articles = pipeline.site.as_ref().map_or(0, |s| s.articles.len());
@@ -67,11 +64,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check(args) => {
             let pipeline = kbgen::check_site(&BuildOptions::from_check(args))?;
-            report(cli, &pipeline.diagnostics);
-            if pipeline.has_errors() {
-                let _ =
-                    writeln!(std::io::stderr(), "{}", summary_line(&pipeline.diagnostics, false));
-                return Ok(ExitCode::from(1));
+            if let Some(code) = report_failed(cli, &pipeline) {
+                return Ok(code);
             }
             if !cli.quiet {
                 let articles = pipeline.site.as_ref().map_or(0, |s| s.articles.len());
@@ -161,4 +155,15 @@ fn report(cli: &Cli, diags: &[Diagnostic]) {
     } else if !warnings.is_empty() && !cli.quiet {
         let _ = writeln!(stderr, "{} warning(s); run with --verbose to see them", warnings.len());
     }
+}
+
+/// Reports a run's diagnostics; if any is an error, also the summary line, and gives the
+/// exit code for a site with errors.
+fn report_failed(cli: &Cli, pipeline: &kbgen::Pipeline) -> Option<ExitCode> {
+    report(cli, &pipeline.diagnostics);
+    if !pipeline.has_errors() {
+        return None;
+    }
+    let _ = writeln!(std::io::stderr(), "{}", summary_line(&pipeline.diagnostics, false));
+    Some(ExitCode::from(1))
 }
