@@ -11,10 +11,10 @@
 
 #[path = "corpus/mod.rs"]
 mod corpus;
+#[path = "../tests/support/mod.rs"]
+#[allow(dead_code, reason = "the tests' helpers; the bench needs the server ones")]
+mod support;
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn arg(name: &str, default: usize) -> usize {
@@ -40,15 +40,6 @@ fn memory(pid: u32) -> (f64, f64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn main() {
     let n = arg("--n", 10_000);
     let edits = arg("--edits", 100);
@@ -57,46 +48,10 @@ fn main() {
     corpus::generate(n, 1, &root).expect("generate the corpus");
 
     let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kbgen"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start kbgen serve");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let server = Server(child);
-    let pid = server.0.id();
-    let addr = loop {
-        let line = lines.next().expect("serve exited").expect("stdout");
-        if let Some(rest) = line.strip_prefix("serving http://") {
-            break rest.split('/').next().expect("address").to_owned();
-        }
-    };
+    let server = support::Served::start(&root);
+    let pid = server.child.id();
     println!("{n} articles: first build and serve in {:.2?}", start.elapsed());
-    // Drain the server's reports so it never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-
-    let mut events = TcpStream::connect(&addr).expect("connect");
-    write!(
-        events,
-        "GET /__kbgen/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
-    )
-    .expect("request events");
-    events.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
-    let mut pending = String::new();
-    let mut wait_for_reload = |events: &mut TcpStream| {
-        let mut buf = [0u8; 4096];
-        loop {
-            if let Some(i) = pending.find("event: reload") {
-                pending.drain(..i + "event: reload".len());
-                return;
-            }
-            let got = events.read(&mut buf).expect("event stream");
-            assert!(got > 0, "the event stream closed");
-            pending.push_str(&String::from_utf8_lossy(&buf[..got]));
-        }
-    };
+    let mut events = server.events();
     // The search index of the first build is still being made; let it finish.
     std::thread::sleep(Duration::from_secs(3));
 
@@ -110,7 +65,7 @@ fn main() {
         text.push_str(&format!("\n第 {i} 次修改：补充一句说明。\n"));
         let t0 = Instant::now();
         std::fs::write(file, text).expect("save article");
-        wait_for_reload(&mut events);
+        support::next_reload(&mut events);
         latencies.push(t0.elapsed());
         // Let the index after the reload finish before measuring and editing again.
         std::thread::sleep(Duration::from_millis(600));

@@ -278,7 +278,8 @@ impl Prepared {
         if self.diagnostics.iter().any(Diagnostic::is_error) {
             return Ok(self.finish());
         }
-        let mut paths = plan.paths.clone();
+        // Only the sink needs the full list from here on.
+        let mut paths = std::mem::take(&mut plan.paths);
         paths.extend(assets.iter().map(|(p, _)| p.clone()));
         sink.plan(&paths)?;
         select(site, &ready.theme, &mut plan);

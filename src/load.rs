@@ -91,9 +91,8 @@ pub fn load_hinted(
             // Editors' swap and backup files; a walk skips them too.
             continue;
         }
-        let article = top == CONTENT_DIR
-            && config.kinds.iter().any(|k| k.dir == *dir)
-            && name.ends_with(".md");
+        let article =
+            top == CONTENT_DIR && config.kind_by_dir(dir).is_some() && name.ends_with(".md");
         if !article {
             return None;
         }

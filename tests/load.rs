@@ -11,7 +11,6 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -40,7 +39,7 @@ const TRAVERSALS: &[&str] = &[
 ];
 
 mod support;
-use support::{Served, copy_dir};
+use support::{Served, copy_shipped, next_reload};
 
 /// One response read off a kept-alive connection.
 struct Response {
@@ -125,9 +124,7 @@ fn stall(addr: &str, partial: &str) -> Duration {
 #[test]
 fn the_server_under_load_serves_every_page_and_nothing_else_and_still_reloads() {
     let dir = tempfile::tempdir().unwrap();
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&here.join("content"), &dir.path().join("content"));
-    std::fs::copy(here.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    copy_shipped(dir.path());
     let server = Served::start(dir.path());
     let addr = server.addr.clone();
     let pid = server.child.id();
@@ -210,26 +207,20 @@ fn the_server_under_load_serves_every_page_and_nothing_else_and_still_reloads() 
                             }
                             refused.fetch_add(1, Ordering::Relaxed);
                         }
-                        1 | 2 => {
-                            let path = format!("/no-such-page-{pick}/");
+                        // A miss must be a 404, a page a 200 with a body, on the
+                        // kept-alive connection (opened again if it broke).
+                        kind => {
+                            let (path, counter, expected) = if kind <= 2 {
+                                (format!("/no-such-page-{pick}/"), &missed, 404)
+                            } else {
+                                (paths[pick / 10 % paths.len()].clone(), &ok, 200)
+                            };
                             match get(&mut conn, &addr, &path) {
-                                Ok(r) if r.status == 404 => {
-                                    missed.fetch_add(1, Ordering::Relaxed);
-                                }
-                                Ok(r) => {
-                                    failures.lock().unwrap().push(format!("{path}: {}", r.status))
-                                }
-                                Err(e) => {
-                                    failures.lock().unwrap().push(format!("{path}: {e}"));
-                                    conn = connect(&addr);
-                                }
-                            }
-                        }
-                        _ => {
-                            let path = &paths[pick / 10 % paths.len()];
-                            match get(&mut conn, &addr, path) {
-                                Ok(r) if r.status == 200 && !r.body.is_empty() => {
-                                    ok.fetch_add(1, Ordering::Relaxed);
+                                Ok(r)
+                                    if r.status == expected
+                                        && (expected == 404 || !r.body.is_empty()) =>
+                                {
+                                    counter.fetch_add(1, Ordering::Relaxed);
                                 }
                                 Ok(r) => {
                                     failures.lock().unwrap().push(format!("{path}: {}", r.status))
@@ -333,39 +324,9 @@ fn the_server_under_load_serves_every_page_and_nothing_else_and_still_reloads() 
     drop(crowd);
 
     // And it still reloads: an edit after the run reaches an event-stream client.
-    let mut events = connect(&addr);
-    events.get_ref().set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    write!(events.get_mut(), "GET /__kbgen/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
-    let mut line = String::new();
-    while events.read_line(&mut line).unwrap() > 0 && line != "\r\n" {
-        line.clear();
-    }
-    let article = walk_first_article(&dir.path().join("content"));
+    let mut events = server.events();
+    let article = dir.path().join("content/remedies/restart-terminal.md");
     let text = std::fs::read_to_string(&article).unwrap();
     std::fs::write(&article, format!("{text}\n压力测试之后的修改。\n")).unwrap();
-    loop {
-        line.clear();
-        assert!(events.read_line(&mut line).unwrap() > 0, "the event stream ended");
-        if line.starts_with("event: reload") {
-            break;
-        }
-    }
-}
-
-/// Some article file under `content/`.
-fn walk_first_article(content: &Path) -> std::path::PathBuf {
-    let mut dirs = vec![content.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        let mut entries: Vec<_> =
-            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-        entries.sort();
-        for path in entries {
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "md") {
-                return path;
-            }
-        }
-    }
-    panic!("no article under {}", content.display());
+    next_reload(&mut events);
 }

@@ -73,7 +73,8 @@ pub struct BodyLink {
 pub enum LinkTarget {
     /// A `#fragment` of the same page.
     SamePage,
-    /// A source file (`content/...md`); empty if the link climbs above the site root.
+    /// A source file (`content/...md`), each component in NFC as articles are keyed; empty
+    /// if the link climbs above the site root.
     Article(PathBuf),
     /// Another file under `content/` (an image, a PDF), published beside the pages; empty if
     /// the link leaves `content/`.
@@ -178,7 +179,10 @@ pub fn parse_article(source: &Source, config: &SiteConfig, portable: bool) -> Pa
             let target = if file.is_empty() {
                 LinkTarget::SamePage
             } else if is_md(file) {
-                LinkTarget::Article(md_target(path, file).unwrap_or_default())
+                // Articles are found by their NFC path, however the link spells it.
+                LinkTarget::Article(
+                    md_target(path, file).map(|t| crate::load::nfc_path(&t)).unwrap_or_default(),
+                )
             } else {
                 let file_path = file.split('?').next().unwrap_or(file);
                 LinkTarget::Asset(

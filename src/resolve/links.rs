@@ -162,7 +162,7 @@ pub(super) fn check_body_links(
                     continue;
                 }
                 LinkTarget::SamePage => id,
-                LinkTarget::Article(path) => match site.by_path.get(&crate::load::nfc_path(path)) {
+                LinkTarget::Article(path) => match site.by_path.get(path) {
                     Some(&t) => {
                         if t != id {
                             targets.push(t);
@@ -170,7 +170,8 @@ pub(super) fn check_body_links(
                         t
                     }
                     None => {
-                        let is_draft = drafts.iter().any(|d| &d.path == path);
+                        let is_draft =
+                            drafts.iter().any(|d| crate::load::nfc_path(&d.path) == *path);
                         let shown = path.to_string_lossy().replace('\\', "/");
                         let (code, message) = if is_draft {
                             (

@@ -45,6 +45,17 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Waits up to 10 s for a CSP violation report; panics with `missing` if none comes.
+    pub(crate) fn wait_for_report(&self, missing: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.reports.lock().unwrap().is_empty() {
+            assert!(Instant::now() < deadline, "{missing}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         self.stop.store(true, std::sync::atomic::Ordering::SeqCst);

@@ -20,7 +20,7 @@ mod visitors;
 
 #[path = "../support/mod.rs"]
 mod support;
-pub(crate) use support::{Served, copy_dir};
+pub(crate) use support::{Served, backdate, copy_dir, copy_shipped, next_reload};
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;
@@ -39,10 +39,8 @@ pub(crate) struct Site {
 impl Site {
     /// Copies the repository's own site (site.yaml and content/) into a temp dir.
     pub(crate) fn shipped() -> Self {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         let dir = tempfile::tempdir().unwrap();
-        std::fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
-        copy_dir(&repo.join("content"), &dir.path().join("content"));
+        copy_shipped(dir.path());
         Self { dir }
     }
 

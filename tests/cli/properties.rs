@@ -44,10 +44,16 @@ fn yaml_value() -> impl Strategy<Value = String> {
         "\u{202e}反向",
         "\u{feff}",
     ];
+    token_or_any(&tokens)
+}
+
+/// One of `tokens`, or any string at all, evenly.
+fn token_or_any(tokens: &[&'static str]) -> BoxedStrategy<String> {
     Union::new([
         proptest::sample::select(tokens.to_vec()).prop_map(str::to_owned).boxed(),
         any::<String>().boxed(),
     ])
+    .boxed()
 }
 
 fn front_matter() -> impl Strategy<Value = String> {
@@ -103,14 +109,7 @@ fn markdown() -> impl Strategy<Value = String> {
         "\r\n",
         "\u{0}",
     ];
-    proptest::collection::vec(
-        Union::new([
-            proptest::sample::select(pieces.to_vec()).prop_map(str::to_owned).boxed(),
-            any::<String>().boxed(),
-        ]),
-        0..24,
-    )
-    .prop_map(|parts| parts.concat())
+    proptest::collection::vec(token_or_any(&pieces), 0..24).prop_map(|parts| parts.concat())
 }
 
 /// File names as an editor or a tool might produce them: anything a Linux file name can
@@ -136,18 +135,15 @@ fn file_name() -> impl Strategy<Value = String> {
         "\t",
         "a:b",
     ];
-    Union::new([
-        proptest::sample::select(names.to_vec()).prop_map(str::to_owned).boxed(),
-        any::<String>().boxed(),
-    ])
-    .prop_map(|name| {
-        let mut name: String = name.chars().filter(|c| *c != '/' && *c != '\0').collect();
-        while name.len() > 200 {
-            name.pop();
-        }
-        name
-    })
-    .prop_filter("a name the file system can hold", |n| !n.is_empty() && n != "." && n != "..")
+    token_or_any(&names)
+        .prop_map(|name| {
+            let mut name: String = name.chars().filter(|c| *c != '/' && *c != '\0').collect();
+            while name.len() > 200 {
+                name.pop();
+            }
+            name
+        })
+        .prop_filter("a name the file system can hold", |n| !n.is_empty() && n != "." && n != "..")
 }
 
 /// Writes a file dated a minute ago, so the build does not wait for it to settle (a build
@@ -156,8 +152,7 @@ fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, text).unwrap();
-    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
-    std::fs::File::options().write(true).open(&path).unwrap().set_modified(old).unwrap();
+    crate::backdate(&path);
 }
 
 proptest! {

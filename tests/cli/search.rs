@@ -109,11 +109,7 @@ fn the_csp_harness_reports_an_inline_script() {
     let server = Server::start(dir.path());
     let browser = Browser::start();
     browser.goto(&server.url);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while server.reports.lock().unwrap().is_empty() {
-        assert!(std::time::Instant::now() < deadline, "no CSP report arrived");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    server.wait_for_report("no CSP report arrived");
     assert_eq!(browser.eval("return document.title"), "x", "the inline script did not run");
 }
 

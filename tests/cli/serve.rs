@@ -1,10 +1,9 @@
 //! `kbgen serve`: a real server on an ephemeral loopback port, edited while it runs.
 
-use crate::{Served, Site};
+use crate::{Served, Site, next_reload};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 impl Served {
     /// Sends `GET path` exactly as written (no client normalisation) and returns the status
@@ -37,21 +36,6 @@ impl Served {
     fn page(&self, path: &str) -> String {
         String::from_utf8_lossy(&self.get(path).2).into_owned()
     }
-
-    /// Opens the reload event stream.
-    fn events(&self) -> BufReader<TcpStream> {
-        let mut conn = TcpStream::connect(&self.addr).unwrap();
-        conn.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-        write!(conn, "GET /__kbgen/events HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr).unwrap();
-        let mut reader = BufReader::new(conn);
-        // The server subscribes before it answers, so once the headers are here no rebuild
-        // can slip by unseen.
-        let mut line = String::new();
-        while reader.read_line(&mut line).unwrap() > 0 && line != "\r\n" {
-            line.clear();
-        }
-        reader
-    }
 }
 
 fn unchunk(body: &[u8]) -> Vec<u8> {
@@ -67,22 +51,6 @@ fn unchunk(body: &[u8]) -> Vec<u8> {
         rest = &rest[end + 2 + size + 2..];
     }
     out
-}
-
-/// Waits for the next `reload` event on the stream.
-fn next_reload(events: &mut BufReader<TcpStream>) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut line = String::new();
-    while Instant::now() < deadline {
-        line.clear();
-        if events.read_line(&mut line).unwrap_or(0) == 0 {
-            break;
-        }
-        if line.trim() == "event: reload" {
-            return;
-        }
-    }
-    panic!("no reload event");
 }
 
 const RELOAD_TAG: &str = "<script src=\"/__kbgen/reload.js\" defer></script>\n";

@@ -40,12 +40,7 @@ fn hostile_values_stay_text_in_chromium_and_no_script_runs() {
     assert!(pages.len() >= 4, "the payload reached only {pages:?}");
     pages.push("search/?q=pwnedmark".to_owned());
     for page in &pages {
-        browser.goto(&format!("{}{page}", server.url));
-        if page.starts_with("search/") {
-            browser.wait_for(
-                "return document.querySelectorAll('#kb-page-hits .search-result').length",
-            );
-        }
+        open(&browser, &server, page);
         // Also hover and focus everything, in case a handler waits for that.
         let state = browser.eval(
             "for (const el of document.querySelectorAll('a, img, svg, button, input')) { \
@@ -74,11 +69,7 @@ fn hostile_values_stay_text_in_chromium_and_no_script_runs() {
     )
     .unwrap();
     browser.goto(&format!("{}control.html", server.url));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while server.reports.lock().unwrap().is_empty() {
-        assert!(std::time::Instant::now() < deadline, "the control page's report never came");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    server.wait_for_report("the control page's report never came");
     let reports = server.reports.lock().unwrap();
     assert!(reports.iter().all(|r| r.contains("control.html")), "CSP violations: {reports:?}");
 }
@@ -132,13 +123,13 @@ fn axe_finds_no_problem_on_any_kind_of_page_in_either_colour_scheme() {
     site.build(&["-q"]);
     let server = Server::start(&site.path("public"));
     let browser = Browser::start();
+    let pages = every_kind_of_page(&browser, &server);
     // The theme follows the visitor's colour scheme; both must read well.
-    for (scheme, page) in ["light", "dark"]
-        .into_iter()
-        .flat_map(|s| every_kind_of_page(&browser, &server).into_iter().map(move |p| (s, p)))
+    for (scheme, page) in
+        ["light", "dark"].into_iter().flat_map(|s| pages.iter().map(move |p| (s, p)))
     {
         browser.color_scheme(scheme);
-        open(&browser, &server, &page);
+        open(&browser, &server, page);
         assert_eq!(
             browser.eval(&format!("return matchMedia('(prefers-color-scheme: {scheme})').matches")),
             true
@@ -190,12 +181,7 @@ fn every_kind_of_page_works_by_keyboard_with_a_skip_link_and_a_visible_focus() {
         assert_eq!(next["inMain"], true, "/{page}: after the skip link: {next}");
 
         // Every stop of a full Tab round from the top has a visible focus ring.
-        browser.goto(&format!("{}{page}", server.url));
-        if page.starts_with("search/") {
-            browser.wait_for(
-                "return document.querySelectorAll('#kb-page-hits .search-result').length",
-            );
-        }
+        open(&browser, &server, &page);
         let mut stops = 0;
         for _ in 0..400 {
             browser.press(TAB);

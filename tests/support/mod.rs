@@ -1,8 +1,10 @@
 //! Helpers shared by the test binaries (`tests/cli` and `tests/load.rs`).
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// A running `kbgen serve --port 0`, killed on drop.
 pub(crate) struct Served {
@@ -32,6 +34,37 @@ impl Served {
         std::thread::spawn(move || for _ in lines {});
         Self { child, addr }
     }
+
+    /// Opens the reload event stream.
+    pub(crate) fn events(&self) -> BufReader<TcpStream> {
+        let mut conn = TcpStream::connect(&self.addr).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        write!(conn, "GET /__kbgen/events HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr).unwrap();
+        let mut reader = BufReader::new(conn);
+        // The server subscribes before it answers, so once the headers are here no rebuild
+        // can slip by unseen.
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap() > 0 && line != "\r\n" {
+            line.clear();
+        }
+        reader
+    }
+}
+
+/// Waits for the next `reload` event on the stream.
+pub(crate) fn next_reload(events: &mut BufReader<TcpStream>) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut line = String::new();
+    while Instant::now() < deadline {
+        line.clear();
+        if events.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        if line.trim() == "event: reload" {
+            return;
+        }
+    }
+    panic!("no reload event");
 }
 
 impl Drop for Served {
@@ -41,8 +74,7 @@ impl Drop for Served {
     }
 }
 
-/// Copies the tree `from` to `to`, dating every file a minute ago, as a checked-out site
-/// would be, so that a build does not wait for freshly written files to settle.
+/// Copies the tree `from` to `to`, every file [`backdate`]d.
 pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
@@ -51,8 +83,21 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) {
             std::fs::create_dir_all(&target).unwrap();
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
-            let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
-            std::fs::File::options().write(true).open(&target).unwrap().set_modified(old).unwrap();
+            backdate(&target);
         }
     }
+}
+
+/// Dates a file a minute ago, as a checked-out site would be, so that a build does not
+/// wait for freshly written files to settle.
+pub(crate) fn backdate(path: &Path) {
+    let old = std::time::SystemTime::now() - Duration::from_secs(60);
+    std::fs::File::options().write(true).open(path).unwrap().set_modified(old).unwrap();
+}
+
+/// Copies the repository's own site (site.yaml and content/) into `to`.
+pub(crate) fn copy_shipped(to: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(repo.join("site.yaml"), to.join("site.yaml")).unwrap();
+    copy_dir(&repo.join("content"), &to.join("content"));
 }
