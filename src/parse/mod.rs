@@ -142,7 +142,8 @@ pub fn parse_article(source: &Source, config: &SiteConfig, portable: bool) -> Pa
         }
         let target = md_target(path, file)?;
         let dir = target.components().nth(1)?.as_os_str().to_string_lossy().into_owned();
-        let stem = target.file_stem()?.to_string_lossy().into_owned();
+        // The page lives at the NFC spelling of the file name, whichever the link used.
+        let stem = crate::load::nfc(&target.file_stem()?.to_string_lossy()).into_owned();
         let mut href = urls::page_href(2, &urls::article_dir(&dir, &stem), portable);
         if let Some(a) = anchor {
             href.push('#');

@@ -67,7 +67,9 @@ fn unicode_spellings_huge_files_tag_floods_and_relation_cycles_have_one_outcome_
     std::fs::remove_file(site.path(&format!("content/symptoms/{NFC}.md"))).unwrap();
     site.write(
         "content/guides/fees.md",
-        &format!("---\ntitle: 费率说明\n---\n见[终端故障](../symptoms/{NFC}.md)。\n"),
+        &format!(
+            "---\ntitle: 费率说明\n---\n见[终端故障](../symptoms/{NFC}.md)，也见[同一篇](../symptoms/{NFD}.md)。\n"
+        ),
     );
     let built = site.build(&[]);
     assert!(built.contains_key(&format!("symptoms/{NFC}/index.html")), "{:?}", built.keys());
@@ -75,6 +77,9 @@ fn unicode_spellings_huge_files_tag_floods_and_relation_cycles_have_one_outcome_
     let fees = String::from_utf8(built["guides/fees/index.html"].clone()).unwrap();
     // The composed spelling, percent-encoded: 终端 then ō as C5 8D.
     assert!(fees.contains("href=\"../../symptoms/%E7%BB%88%E7%AB%AFzh%C5%8Dng/\""), "{fees}");
+    // A link spelled decomposed leads to the same page, not to a directory that isn't there.
+    assert_eq!(fees.matches("symptoms/%E7%BB%88%E7%AB%AFzh%C5%8Dng/").count(), 2, "{fees}");
+    assert!(!fees.contains("%CC%84"), "an href kept the decomposed spelling: {fees}");
 
     // A 50 MB article is refused before it is read, with the way out.
     let site = Site::fixture("good");
