@@ -76,20 +76,25 @@ impl Session {
         changed: Option<Vec<std::path::PathBuf>>,
     ) -> Result<Rebuilt, crate::error::Error> {
         // A list of changes is trusted only after a clean build in which every file read
-        // became an article: a file that failed to parse, or a draft left out, is not
-        // remembered, and only a full look finds it again.
+        // became an article or a draft: a file that failed to parse is not remembered, and
+        // only a full look finds it again.
         let complete = self.ok
-            && self.site.as_ref().is_some_and(|s| s.articles.len() == self.reuse.seen.len());
+            && self
+                .site
+                .as_ref()
+                .is_some_and(|s| s.articles.len() + s.excluded.len() == self.reuse.seen.len());
         self.reuse.hint = changed.filter(|_| complete);
-        // Hand the last build's articles back, so unchanged files are not parsed again.
+        // Hand the last build's articles and drafts back, so unchanged files are not parsed
+        // again.
         if let Some(site) = self.site.take() {
-            for a in site.articles {
+            for a in site.articles.into_iter().chain(site.excluded) {
                 self.reuse.articles.insert(a.path.clone(), a);
             }
         }
         let reuse = &mut self.reuse;
-        // Drafts left out of the site were parsed but are not handed back: read them again.
-        // (`prepare_reusing` keeps warnings and digests for the unchanged paths only.)
+        // A file resolve dropped (a duplicate slug) was parsed but is not handed back: read
+        // it again, so its error is not forgotten. (`prepare_reusing` keeps warnings and
+        // digests for the unchanged paths only.)
         reuse.seen.retain(|p, _| reuse.articles.contains_key(p));
         let prepared = prepare_reusing(&self.options, Some(reuse))?;
 

@@ -48,6 +48,8 @@ pub struct Site {
     pub tags: BTreeMap<String, TagEntry>,
     /// Files under `content/` that are not articles, by path from the site root.
     pub assets: std::collections::BTreeSet<PathBuf>,
+    /// Drafts left out of this build, kept so that `serve` can reuse them unparsed.
+    pub excluded: Vec<Article>,
 }
 
 impl Site {
@@ -125,5 +127,6 @@ pub(super) fn index(
         backlinks: vec![Vec::new(); n],
         tags: BTreeMap::new(),
         assets: std::collections::BTreeSet::new(),
+        excluded: Vec::new(),
     }
 }

@@ -30,6 +30,7 @@ pub fn resolve(
     let forward = links::check_relations(&site, &excluded, &mut diags);
     let backlinks = links::check_body_links(&site, &excluded, &mut diags);
     derive::derive(&mut site, forward, backlinks);
+    site.excluded = excluded;
     (site, diags)
 }
 
